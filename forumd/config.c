@@ -1,0 +1,218 @@
+/* Configuration from defaults, a config file, FORUMD_* environment variables and flags, in that
+ * order of precedence (flags win). One table names every option once. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include "forumd/config.h"
+
+enum opt_kind { O_STR, O_INT, O_I64, O_U64, O_SIZE, O_BOOL, O_LISTEN };
+
+struct opt {
+    const char *name;
+    enum opt_kind kind;
+    size_t offset;
+    long long lo, hi;
+};
+
+#define OPT(n, k, m, lo, hi) { n, k, offsetof(struct fd_config, m), lo, hi }
+static const struct opt opts[] = {
+    OPT("listen", O_LISTEN, listen_host, 0, 0),
+    OPT("db", O_STR, db_path, 0, 0),
+    OPT("web", O_STR, web_dir, 0, 0),
+    OPT("config", O_STR, config_file, 0, 0),
+    OPT("public-url", O_STR, public_url, 0, 0),
+    OPT("threads", O_INT, threads, 1, 64),
+    OPT("workers", O_INT, workers, 1, 64),
+    OPT("session-idle", O_I64, session_idle, 1, 365LL * 86400),
+    OPT("session-max", O_I64, session_max, 1, 365LL * 86400),
+    OPT("pwhash-ops", O_U64, pwhash_ops, 1, 64),
+    OPT("pwhash-mem", O_SIZE, pwhash_mem, 8192, 4LL << 30),
+    OPT("http-timeout", O_INT, http_timeout, 1, 3600),
+    OPT("max-body", O_SIZE, max_body, 1024, 64LL << 20),
+    OPT("quiet", O_BOOL, quiet, 0, 1),
+};
+
+void fd_config_defaults(struct fd_config *cfg)
+{
+    memset(cfg, 0, sizeof *cfg);
+    cfg->listen_host = fd_xstrdup("127.0.0.1");
+    cfg->listen_port = 8080;
+    cfg->db_path = fd_xstrdup("forum.db");
+    cfg->threads = 2;
+    cfg->workers = 2;
+    cfg->session_idle = 30 * 60;     /* ASVS 4.0.3 L2, 3.3.2 */
+    cfg->session_max = 12 * 3600;
+    cfg->pwhash_ops = 2;             /* OWASP's Argon2id minimum: t=2, m=19 MiB */
+    cfg->pwhash_mem = 19u << 20;
+    cfg->http_timeout = 30;
+    cfg->max_body = 1u << 20;
+}
+
+void fd_config_clear(struct fd_config *cfg)
+{
+    free(cfg->listen_host);
+    free(cfg->db_path);
+    free(cfg->web_dir);
+    free(cfg->config_file);
+    free(cfg->public_url);
+    memset(cfg, 0, sizeof *cfg);
+}
+
+static bool same_name(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = (*a == '_') ? '-' : (char)tolower((unsigned char)*a);
+        char y = (*b == '_') ? '-' : (char)tolower((unsigned char)*b);
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+static int parse_ll(const char *v, long long lo, long long hi, long long *out)
+{
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (errno || end == v)
+        return -1;
+    /* sizes may carry a K/M/G suffix */
+    long long mul = 1;
+    if (*end == 'K' || *end == 'k')
+        mul = 1024;
+    else if (*end == 'M' || *end == 'm')
+        mul = 1024 * 1024;
+    else if (*end == 'G' || *end == 'g')
+        mul = 1024LL * 1024 * 1024;
+    if (mul != 1)
+        end++;
+    if (*end != '\0' || __builtin_mul_overflow(n, mul, &n) || n < lo || n > hi)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int set_listen(struct fd_config *cfg, const char *v)
+{
+    const char *colon = strrchr(v, ':');
+    long long port;
+    if (!colon || colon == v || parse_ll(colon + 1, 0, 65535, &port) < 0)
+        return -1;
+    const char *host = v;
+    size_t hlen = (size_t)(colon - v);
+    if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']') {
+        host++;
+        hlen -= 2;
+    }
+    free(cfg->listen_host);
+    cfg->listen_host = fd_xstrndup(host, hlen);
+    cfg->listen_port = (int)port;
+    return 0;
+}
+
+int fd_config_set(struct fd_config *cfg, const char *name, const char *value, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < FD_ARRAY_LEN(opts); i++) {
+        const struct opt *o = &opts[i];
+        if (!same_name(o->name, name))
+            continue;
+        void *p = (char *)cfg + o->offset;
+        long long n = 0;
+        bool ok = true;
+        switch (o->kind) {
+        case O_STR:
+            free(*(char **)p);
+            *(char **)p = fd_xstrdup(value);
+            break;
+        case O_LISTEN:
+            ok = set_listen(cfg, value) == 0;
+            break;
+        case O_BOOL:
+            if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "on"))
+                *(bool *)p = true;
+            else if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "off"))
+                *(bool *)p = false;
+            else
+                ok = false;
+            break;
+        default:
+            ok = parse_ll(value, o->lo, o->hi, &n) == 0;
+            if (!ok)
+                break;
+            if (o->kind == O_INT)
+                *(int *)p = (int)n;
+            else if (o->kind == O_I64)
+                *(int64_t *)p = n;
+            else if (o->kind == O_U64)
+                *(unsigned long long *)p = (unsigned long long)n;
+            else
+                *(size_t *)p = (size_t)n;
+            break;
+        }
+        if (!ok) {
+            snprintf(err, errlen, "invalid value for --%s: '%s'", o->name, value);
+            return -1;
+        }
+        if (o->kind == O_STR && same_name(o->name, "public-url"))
+            cfg->secure_cookies = strncmp(value, "https://", 8) == 0;
+        return 0;
+    }
+    snprintf(err, errlen, "unknown option --%s", name);
+    return -1;
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n > 0 && isspace((unsigned char)s[n - 1]))
+        s[--n] = '\0';
+    return s;
+}
+
+int fd_config_load_file(struct fd_config *cfg, const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, errlen, "cannot read config file %s: %s", path, strerror(errno));
+        return -1;
+    }
+    char line[1024];
+    int lineno = 0, rc = 0;
+    while (rc == 0 && fgets(line, sizeof line, f)) {
+        lineno++;
+        char *s = trim(line);
+        if (*s == '\0' || *s == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            snprintf(err, errlen, "%s:%d: expected 'name = value'", path, lineno);
+            rc = -1;
+            break;
+        }
+        *eq = '\0';
+        char inner[512];
+        if (fd_config_set(cfg, trim(s), trim(eq + 1), inner, sizeof inner) < 0) {
+            snprintf(err, errlen, "%s:%d: %s", path, lineno, inner);
+            rc = -1;
+        }
+    }
+    fclose(f);
+    return rc;
+}
+
+int fd_config_load_env(struct fd_config *cfg, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < FD_ARRAY_LEN(opts); i++) {
+        char var[64] = "FORUMD_";
+        size_t o = strlen(var);
+        for (const char *c = opts[i].name; *c && o + 1 < sizeof var; c++)
+            var[o++] = *c == '-' ? '_' : (char)toupper((unsigned char)*c);
+        var[o] = '\0';
+        const char *v = getenv(var);
+        if (v && *v && fd_config_set(cfg, opts[i].name, v, err, errlen) < 0)
+            return -1;
+    }
+    return 0;
+}

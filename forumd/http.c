@@ -1,0 +1,667 @@
+/* The HTTP layer on libevent's evhttp: server set-up with explicit limits, the request object,
+ * central checks from the route flags (authentication, CSRF, suspension, roles), and every way of
+ * answering. Handlers see only struct fd_req and the fd_reply_* functions.
+ *
+ * DESIGN: each event-loop thread runs its own evhttp on a dup of the one listening socket, with its
+ * own read connection to the store. A handler either answers at once or hands work to a worker or
+ * the writer, which brings the result back to the same loop; loop->inflight counts requests not yet
+ * answered so that a shutdown can wait for them. */
+#include <errno.h>
+#include <sys/queue.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include "forumd/handlers.h"
+#include "forumd/auth.h"
+#include "forumd/cursor.h"
+#include "forumd/log.h"
+#include "forumd/valid.h"
+
+#define SESSION_COOKIE "forumd_session"
+
+static const struct {
+    int err;
+    int status;
+    const char *code;
+    const char *message;
+} err_map[] = {
+    { FD_ENOTFOUND, 404, "not_found", "Not found." },
+    { FD_ECONFLICT, 409, "conflict", "This conflicts with existing data." },
+    { FD_EINVAL, 400, "validation_failed", "The request is not valid." },
+    { FD_EFORBIDDEN, 403, "forbidden", "You may not do this." },
+    { FD_ELOCKED, 409, "thread_locked", "This thread is locked." },
+    { FD_ECLOSED, 409, "consultation_closed", "This consultation is closed." },
+    { FD_ESUSPENDED, 403, "suspended", "Your account is suspended." },
+    { FD_EBUSY, 503, "unavailable", "The database is busy; try again in a moment." },
+    { FD_EFULL, 507, "insufficient_storage", "The server is out of storage space." },
+    { FD_EINTERNAL, 500, "internal", "Something went wrong on the server." },
+};
+
+static const char *reason(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 201: return "Created";
+    case 204: return "No Content";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 413: return "Payload Too Large";
+    case 422: return "Unprocessable Entity";
+    case 429: return "Too Many Requests";
+    case 503: return "Service Unavailable";
+    case 507: return "Insufficient Storage";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+    }
+}
+
+/* ---- request lifetime ---- */
+
+void fd_req_free(struct fd_req *r)
+{
+    if (!r)
+        return;
+    if (r->ctx_free)
+        r->ctx_free(r->ctx);
+    if (r->query) {
+        evhttp_clear_headers(r->query);
+        free(r->query);
+    }
+    json_decref(r->json);
+    fd_params_clear(&r->params);
+    fd_user_clear(&r->user);
+    free(r->path);
+    if (r->body) {
+        memset(r->body, 0, r->body_len); /* bodies may hold passwords */
+        free(r->body);
+    }
+    free(r);
+}
+
+static void log_request(struct fd_req *r)
+{
+    if (r->app->cfg.quiet)
+        return;
+    static const char *const names[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
+    const char *m = "?";
+    for (size_t i = 0; i < FD_ARRAY_LEN(names); i++)
+        if (r->method == 1 << i)
+            m = names[i];
+    char path[256];
+    fd_log_info("event=request id=%s method=%s path=\"%s\" status=%d us=%lld user=%lld", r->id, m,
+                fd_log_clean(r->path ? r->path : "", path, sizeof path), r->status,
+                (long long)(fd_mono_us() - r->started_us), (long long)r->user.id);
+}
+
+/* Called once the answer has been handed to evhttp. */
+static void req_done(struct fd_req *r)
+{
+    struct fd_server_loop *loop = r->loop;
+    log_request(r);
+    fd_req_free(r);
+    loop->inflight--;
+    if (loop->draining && loop->inflight == 0)
+        event_base_loopexit(loop->base, NULL);
+}
+
+static void common_headers(struct fd_req *r)
+{
+    struct evkeyvalq *h = evhttp_request_get_output_headers(r->ev);
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    evhttp_add_header(h, "Referrer-Policy", "same-origin");
+    evhttp_add_header(h, "X-Frame-Options", "DENY");
+    evhttp_add_header(h, "Content-Security-Policy",
+                      "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+                      "form-action 'self'; frame-ancestors 'none'");
+    if (!strncmp(r->path ? r->path : "", "/api/", 5))
+        evhttp_add_header(h, "Cache-Control", "no-store");
+}
+
+static void send_buffer(struct fd_req *r, int status, struct evbuffer *buf)
+{
+    if (r->answered) {
+        evbuffer_free(buf);
+        return;
+    }
+    r->answered = true;
+    r->status = status;
+    common_headers(r);
+    if (r->method == FD_HEAD) {
+        /* HEAD: the length of the body a GET would have had, without the body */
+        char len[32];
+        snprintf(len, sizeof len, "%zu", evbuffer_get_length(buf));
+        evhttp_remove_header(evhttp_request_get_output_headers(r->ev), "Content-Length");
+        evhttp_add_header(evhttp_request_get_output_headers(r->ev), "Content-Length", len);
+        evbuffer_drain(buf, evbuffer_get_length(buf));
+    }
+    evhttp_send_reply(r->ev, status, reason(status), buf);
+    evbuffer_free(buf);
+    req_done(r);
+}
+
+void fd_req_header_out(struct fd_req *r, const char *name, const char *value)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(r->ev), name, value);
+}
+
+const char *fd_req_header(struct fd_req *r, const char *name)
+{
+    return evhttp_find_header(evhttp_request_get_input_headers(r->ev), name);
+}
+
+const char *fd_req_query(struct fd_req *r, const char *name)
+{
+    return r->query ? evhttp_find_header(r->query, name) : NULL;
+}
+
+/* ---- answers ---- */
+
+void fd_reply_bytes(struct fd_req *r, int status, const char *ctype, const void *data, size_t len)
+{
+    struct evbuffer *buf = evbuffer_new();
+    if (data && len)
+        evbuffer_add(buf, data, len);
+    if (ctype)
+        fd_req_header_out(r, "Content-Type", ctype);
+    send_buffer(r, status, buf);
+}
+
+void fd_reply_json(struct fd_req *r, int status, json_t *obj)
+{
+    if (!obj) {
+        fd_log_error("event=render_failed id=%s", r->id);
+        fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
+        return;
+    }
+    /* Escaping '/' keeps "</script>" out of JSON that someone embeds in a page. */
+    char *text = json_dumps(obj, JSON_COMPACT | JSON_ESCAPE_SLASH);
+    json_decref(obj);
+    if (!text) {
+        fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
+        return;
+    }
+    fd_reply_bytes(r, status, "application/json; charset=utf-8", text, strlen(text));
+    free(text);
+}
+
+void fd_reply_error(struct fd_req *r, int status, const char *code, const char *field, const char *msg)
+{
+    json_t *err = json_pack("{s:s, s:s}", "code", code, "message", msg);
+    if (field)
+        json_object_set_new(err, "field", json_string(field));
+    if (!err) {
+        fd_reply_bytes(r, 500, "application/json; charset=utf-8",
+                       "{\"error\":{\"code\":\"internal\",\"message\":\"internal error\"}}", 56);
+        return;
+    }
+    fd_reply_json(r, status, json_pack("{s:o}", "error", err));
+}
+
+void fd_reply_problem(struct fd_req *r, int rc, const struct fd_problem *pb)
+{
+    for (size_t i = 0; i < FD_ARRAY_LEN(err_map); i++) {
+        if (err_map[i].err != rc)
+            continue;
+        if (rc == FD_EBUSY)
+            fd_req_header_out(r, "Retry-After", "1");
+        fd_reply_error(r, err_map[i].status, err_map[i].code, pb ? pb->field : NULL,
+                       pb && pb->message ? pb->message : err_map[i].message);
+        return;
+    }
+    fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
+}
+
+void fd_reply_status(struct fd_req *r, int rc)
+{
+    fd_reply_problem(r, rc, NULL);
+}
+
+void fd_reply_empty(struct fd_req *r, int status)
+{
+    send_buffer(r, status, evbuffer_new());
+}
+
+void fd_reply_file(struct fd_req *r, int status, const char *ctype, int fd, size_t size)
+{
+    struct evbuffer *buf = evbuffer_new();
+    if (r->method == FD_HEAD || size == 0) {
+        close(fd);
+        char len[32];
+        snprintf(len, sizeof len, "%zu", size);
+        fd_req_header_out(r, "Content-Length", len);
+    } else if (evbuffer_add_file(buf, fd, 0, (ev_off_t)size) != 0) {
+        evbuffer_free(buf);
+        fd_reply_error(r, 500, "internal", NULL, "Cannot read the file.");
+        return;
+    }
+    fd_req_header_out(r, "Content-Type", ctype);
+    if (r->method == FD_HEAD) {
+        /* send_buffer would replace our Content-Length with the empty buffer's */
+        r->answered = true;
+        r->status = status;
+        common_headers(r);
+        evhttp_send_reply(r->ev, status, reason(status), buf);
+        evbuffer_free(buf);
+        req_done(r);
+        return;
+    }
+    send_buffer(r, status, buf);
+}
+
+void fd_reply_busy(struct fd_req *r, int retry_after)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", retry_after);
+    fd_req_header_out(r, "Retry-After", v);
+    fd_reply_error(r, 429, "rate_limited", NULL, "The server is busy; try again in a moment.");
+}
+
+/* ---- request parameters ---- */
+
+int fd_req_id_or_reply(struct fd_req *r, const char *name, int64_t *out)
+{
+    if (fd_parse_id(fd_params_get(&r->params, name), out) < 0) {
+        fd_reply_error(r, 404, "not_found", NULL, "Not found.");
+        return -1;
+    }
+    return 0;
+}
+
+int fd_req_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out)
+{
+    struct fd_json_error err = { 0 };
+    if (!r->json && fd_json_parse(r->body ? r->body : "", r->body_len, &r->json, &err) < 0) {
+        fd_reply_error(r, err.status, err.code, err.field, err.message);
+        return -1;
+    }
+    if (fd_json_decode(r->json, fields, out, &err) < 0) {
+        fd_reply_error(r, err.status, err.code, err.field, err.message);
+        return -1;
+    }
+    return 0;
+}
+
+int fd_req_limit_or_reply(struct fd_req *r, int *limit)
+{
+    const char *v = fd_req_query(r, "limit");
+    int64_t n = 20;
+    if (v && (fd_parse_id(v, &n) < 0 || n > 100)) {
+        fd_reply_error(r, 400, "validation_failed", "limit", "limit must be an integer from 1 to 100.");
+        return -1;
+    }
+    *limit = (int)n;
+    return 0;
+}
+
+int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor *c, bool *has)
+{
+    const char *v = fd_req_query(r, "cursor");
+    *has = v && *v;
+    if (*has && fd_cursor_decode(v, kind, n, c) < 0) {
+        fd_reply_error(r, 400, "bad_request", "cursor", "The cursor is not valid; start again from the first page.");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- asynchronous steps ---- */
+
+int fd_req_work_or_reply(struct fd_req *r, fd_task_fn *job, fd_task_fn *done)
+{
+    if (fd_work_submit(r->app->work, r->loop->done_queue, job, done, r) < 0) {
+        fd_reply_busy(r, 1);
+        return -1;
+    }
+    return 0;
+}
+
+static void write_done(void *arg, int rc)
+{
+    struct fd_req *r = arg;
+    r->write_done(r, rc);
+}
+
+void fd_req_write(struct fd_req *r, fd_txn_fn *txn, void (*done)(struct fd_req *r, int rc))
+{
+    r->write_done = done;
+    fd_writer_submit(r->app->writer, r->loop->done_queue, txn, write_done, r);
+}
+
+void fd_req_set_session_cookie(struct fd_req *r, const char *token)
+{
+    char cookie[200];
+    const char *secure = r->app->cfg.secure_cookies ? "; Secure" : "";
+    if (token)
+        snprintf(cookie, sizeof cookie, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Lax; Max-Age=%lld%s", token,
+                 (long long)r->app->cfg.session_max, secure);
+    else
+        snprintf(cookie, sizeof cookie, SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0%s", secure);
+    fd_req_header_out(r, "Set-Cookie", cookie);
+}
+
+/* ---- authentication ---- */
+
+/* Copies the value of our session cookie from the Cookie header into out; false if absent. */
+static bool session_cookie(struct fd_req *r, char *out, size_t len)
+{
+    const char *h = fd_req_header(r, "Cookie");
+    const size_t nlen = strlen(SESSION_COOKIE);
+    for (const char *p = h; p && *p;) {
+        while (*p == ' ' || *p == ';')
+            p++;
+        const char *end = strchrnul(p, ';');
+        if ((size_t)(end - p) > nlen && !strncmp(p, SESSION_COOKIE, nlen) && p[nlen] == '=') {
+            size_t vlen = (size_t)(end - p) - nlen - 1;
+            if (vlen >= len)
+                return false;
+            memcpy(out, p + nlen + 1, vlen);
+            out[vlen] = '\0';
+            return true;
+        }
+        p = end;
+    }
+    return false;
+}
+
+static int touch_session(struct fd_store *s, void *arg)
+{
+    int64_t *v = arg;
+    return fd_store_session_touch(s, v[0], v[1]);
+}
+
+static int delete_session(struct fd_store *s, void *arg)
+{
+    return fd_store_session_delete(s, *(int64_t *)arg);
+}
+
+static void authenticate_cookie(struct fd_req *r)
+{
+    char token[FD_TOKEN_STR_LEN + 1];
+    uint8_t hash[FD_TOKEN_HASH_LEN];
+    int64_t created = 0, seen = 0, now = fd_now();
+    if (!session_cookie(r, token, sizeof token) || fd_auth_token_hash(token, hash) < 0)
+        return;
+    if (fd_store_session_find(r->loop->store, hash, &r->session_id, &created, &seen, &r->user) != FD_OK) {
+        fd_user_clear(&r->user);
+        return;
+    }
+    const struct fd_config *cfg = &r->app->cfg;
+    if (now - seen > cfg->session_idle || now - created > cfg->session_max) {
+        int64_t *id = fd_xmalloc(sizeof *id);
+        *id = r->session_id;
+        fd_writer_submit(r->app->writer, NULL, delete_session, NULL, id);
+        fd_user_clear(&r->user);
+        r->session_id = 0;
+        return;
+    }
+    /* Record activity at a coarse grain, so that reads do not each cost a write. */
+    int64_t grain = cfg->session_idle / 2 < 60 ? cfg->session_idle / 2 : 60;
+    if (now - seen >= grain) {
+        int64_t *v = fd_xmalloc(2 * sizeof *v);
+        v[0] = r->session_id;
+        v[1] = now;
+        fd_writer_submit(r->app->writer, NULL, touch_session, NULL, v);
+    }
+    r->auth = FD_AUTH_COOKIE;
+    fd_auth_csrf_token(token, r->csrf);
+}
+
+/* Returns -1 (and has answered 401) when an Authorization header is present but not valid. */
+static int authenticate_bearer(struct fd_req *r, const char *h)
+{
+    uint8_t hash[FD_TOKEN_HASH_LEN];
+    int64_t token_id = 0;
+    if (strncasecmp(h, "Bearer ", 7) != 0 || fd_auth_token_hash(h + 7, hash) < 0 ||
+        fd_store_token_find(r->loop->store, hash, &token_id, &r->user) != FD_OK) {
+        fd_user_clear(&r->user);
+        fd_reply_error(r, 401, "unauthorized", NULL, "The API token is not valid.");
+        return -1;
+    }
+    r->auth = FD_AUTH_BEARER;
+    return 0;
+}
+
+/* Applies the route's flags: who is asking, CSRF, suspension, role. -1 when already answered. */
+static int check_route(struct fd_req *r)
+{
+    int flags = r->route->flags;
+    const char *authz = fd_req_header(r, "Authorization");
+    if (authz) {
+        if (authenticate_bearer(r, authz) < 0)
+            return -1;
+    } else {
+        authenticate_cookie(r);
+    }
+    if (r->auth != FD_AUTH_NONE) {
+        r->viewer.id = r->user.id;
+        r->viewer.role = r->user.role;
+    }
+    if ((flags & (FD_R_AUTH | FD_R_WRITE | FD_R_MODERATOR | FD_R_ADMIN)) && r->auth == FD_AUTH_NONE) {
+        fd_reply_error(r, 401, "unauthorized", NULL, "Please sign in first.");
+        return -1;
+    }
+    if ((flags & (FD_R_WRITE | FD_R_CSRF_ONLY)) && r->auth == FD_AUTH_COOKIE) {
+        const char *sent = fd_req_header(r, "X-CSRF-Token");
+        if (!sent || !fd_auth_str_equal(sent, r->csrf)) {
+            fd_reply_error(r, 403, "csrf_failed", NULL, "The X-CSRF-Token header is missing or wrong.");
+            return -1;
+        }
+    }
+    if ((flags & FD_R_WRITE) && fd_forum_is_suspended(&r->user, fd_now())) {
+        fd_reply_error(r, 403, "suspended", NULL, "Your account is suspended.");
+        return -1;
+    }
+    if ((flags & FD_R_ADMIN) && r->user.role != FD_ROLE_ADMIN) {
+        fd_reply_error(r, 403, "forbidden", NULL, "Only administrators may do this.");
+        return -1;
+    }
+    if ((flags & FD_R_MODERATOR) && !fd_forum_is_staff(&r->user)) {
+        fd_reply_error(r, 403, "forbidden", NULL, "Only moderators and administrators may do this.");
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- dispatch ---- */
+
+static int method_of(struct evhttp_request *ev)
+{
+    switch (evhttp_request_get_command(ev)) {
+    case EVHTTP_REQ_GET: return FD_GET;
+    case EVHTTP_REQ_HEAD: return FD_HEAD;
+    case EVHTTP_REQ_POST: return FD_POST;
+    case EVHTTP_REQ_PUT: return FD_PUT;
+    case EVHTTP_REQ_PATCH: return FD_PATCH;
+    case EVHTTP_REQ_DELETE: return FD_DELETE;
+    case EVHTTP_REQ_OPTIONS: return FD_OPTIONS;
+    default: return 0;
+    }
+}
+
+/* Fills path, query and body; answers and returns -1 on bad input. */
+static int parse_request(struct fd_req *r)
+{
+    const struct evhttp_uri *uri = evhttp_request_get_evhttp_uri(r->ev);
+    const char *raw = uri ? evhttp_uri_get_path(uri) : NULL;
+    size_t len = 0;
+    char *path = raw ? evhttp_uridecode(raw, 0, &len) : NULL;
+    if (!path || len != strlen(path) || path[0] != '/' || !fd_valid_utf8(path, len, false)) {
+        free(path);
+        r->path = fd_xstrdup("?");
+        fd_reply_error(r, 400, "bad_request", NULL, "The request path is not valid.");
+        return -1;
+    }
+    r->path = path;
+    const char *q = evhttp_uri_get_query(uri);
+    if (q) {
+        r->query = fd_xcalloc(1, sizeof *r->query);
+        TAILQ_INIT(r->query);
+        if (evhttp_parse_query_str(q, r->query) < 0) {
+            fd_reply_error(r, 400, "bad_request", NULL, "The query string is not valid.");
+            return -1;
+        }
+    }
+    struct evbuffer *in = evhttp_request_get_input_buffer(r->ev);
+    size_t blen = evbuffer_get_length(in);
+    if (blen > r->app->cfg.max_body) {
+        fd_reply_error(r, 413, "payload_too_large", NULL, "The request body is too large.");
+        return -1;
+    }
+    r->body = fd_xmalloc(blen + 1);
+    evbuffer_remove(in, r->body, blen);
+    r->body[blen] = '\0';
+    r->body_len = blen;
+    return 0;
+}
+
+static void route_request(struct fd_req *r)
+{
+    int allowed = 0;
+    char allow[96];
+    enum fd_match m = fd_router_match(fd_routes, fd_routes_count, r->method, r->path, &r->route, &r->params, &allowed);
+    bool api = !strncmp(r->path, "/api/", 5) || !strcmp(r->path, "/api");
+    if (m == FD_MATCH_OK) {
+        if (check_route(r) == 0)
+            r->route->handler(r);
+        return;
+    }
+    if (m == FD_MATCH_NO_PATH && !api && (r->method == FD_GET || r->method == FD_HEAD)) {
+        h_static(r);
+        return;
+    }
+    if (m == FD_MATCH_NO_PATH && !api)
+        allowed = FD_GET | FD_HEAD;
+    if (r->method == FD_OPTIONS && allowed) {
+        fd_router_methods_str(allowed | FD_OPTIONS, allow, sizeof allow);
+        fd_req_header_out(r, "Allow", allow);
+        fd_reply_empty(r, 204);
+    } else if (allowed) {
+        fd_router_methods_str(allowed, allow, sizeof allow);
+        fd_req_header_out(r, "Allow", allow);
+        fd_reply_error(r, 405, "method_not_allowed", NULL, "This method is not allowed here.");
+    } else {
+        fd_reply_error(r, 404, "not_found", NULL, "There is nothing at this address.");
+    }
+}
+
+static void dispatch(struct evhttp_request *ev, void *arg)
+{
+    struct fd_server_loop *loop = arg;
+    struct fd_req *r = fd_xcalloc(1, sizeof *r);
+    r->ev = ev;
+    r->app = loop->app;
+    r->loop = loop;
+    r->started_us = fd_mono_us();
+    r->method = method_of(ev);
+    snprintf(r->id, sizeof r->id, "%x-%llx", loop->index, (unsigned long long)++loop->next_request_id);
+    loop->inflight++;
+    if (!r->method) {
+        r->path = fd_xstrdup("?");
+        fd_reply_error(r, 405, "method_not_allowed", NULL, "This method is not allowed.");
+        return;
+    }
+    if (parse_request(r) < 0)
+        return;
+    route_request(r);
+}
+
+/* ---- server set-up ---- */
+
+int fd_http_listen(const char *host, int port, int *port_out, char *err, size_t errlen)
+{
+    struct addrinfo hints = { 0 }, *res = NULL;
+    char portstr[16];
+    snprintf(portstr, sizeof portstr, "%d", port);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+    int gai = getaddrinfo(host, portstr, &hints, &res);
+    if (gai != 0) {
+        snprintf(err, errlen, "cannot resolve listen address %s: %s", host, gai_strerror(gai));
+        return -1;
+    }
+    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int one = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ||
+        bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
+        snprintf(err, errlen, "cannot listen on %s:%d: %s", host, port, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        freeaddrinfo(res);
+        return -1;
+    }
+    freeaddrinfo(res);
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof ss;
+    getsockname(fd, (struct sockaddr *)&ss, &sl);
+    *port_out = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+                                               : ((struct sockaddr_in *)&ss)->sin_port);
+    return fd;
+}
+
+int fd_http_setup(struct fd_app *app, int fd)
+{
+    for (int i = 0; i < app->n_loops; i++) {
+        struct fd_server_loop *loop = &app->loops[i];
+        struct evhttp *http = evhttp_new(loop->base);
+        if (!http)
+            return -1;
+        evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
+                                             EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
+        evhttp_set_max_headers_size(http, 16 * 1024);
+        /* Well above our own limit, so that clients get our JSON 413 rather than evhttp's page. */
+        evhttp_set_max_body_size(http, (ev_ssize_t)(app->cfg.max_body * 4));
+        evhttp_set_timeout(http, app->cfg.http_timeout);
+        evhttp_set_default_content_type(http, "application/json; charset=utf-8");
+        evhttp_set_gencb(http, dispatch, loop);
+        int dfd = dup(fd);
+        if (dfd < 0 || evutil_make_socket_nonblocking(dfd) < 0)
+            return -1;
+        loop->bound = evhttp_accept_socket_with_handle(http, dfd);
+        if (!loop->bound) {
+            close(dfd);
+            evhttp_free(http);
+            return -1;
+        }
+        loop->http = http;
+    }
+    return 0;
+}
+
+static void drain_deadline(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct fd_server_loop *loop = arg;
+    fd_log_warn("event=shutdown.deadline loop=%d unanswered=%d", loop->index, loop->inflight);
+    event_base_loopexit(loop->base, NULL);
+}
+
+void fd_http_drain(struct fd_server_loop *loop)
+{
+    if (loop->draining)
+        return;
+    loop->draining = true;
+    if (loop->bound) {
+        evhttp_del_accept_socket(loop->http, loop->bound);
+        loop->bound = NULL;
+    }
+    if (loop->inflight == 0) {
+        event_base_loopexit(loop->base, NULL);
+        return;
+    }
+    struct timeval tv = { 10, 0 };
+    loop->drain_timer = evtimer_new(loop->base, drain_deadline, loop);
+    evtimer_add(loop->drain_timer, &tv);
+}

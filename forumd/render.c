@@ -1,0 +1,94 @@
+/* JSON serializers, one per object; the only place that decides what a viewer may see. */
+#include "forumd/render.h"
+
+bool fd_viewer_is_staff(const struct fd_viewer *v)
+{
+    return v->id != 0 && (v->role == FD_ROLE_MODERATOR || v->role == FD_ROLE_ADMIN);
+}
+
+json_t *fd_time_json(int64_t t)
+{
+    char buf[FD_RFC3339_LEN];
+    return t ? json_string(fd_time_rfc3339(t, buf)) : json_null();
+}
+
+/* A string or null; jansson's "s?" would do the same, but this one refuses invalid UTF-8 loudly. */
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *fd_user_json(const struct fd_user *u, const struct fd_viewer *v)
+{
+    json_t *o = json_pack("{s:I, s:o, s:s, s:o, s:o, s:o, s:o, s:o}", "id", (json_int_t)u->id, "display_name",
+                          str_or_null(u->display_name), "role", fd_role_name(u->role), "stakeholder_type",
+                          str_or_null(u->stakeholder_type), "organisation", str_or_null(u->organisation),
+                          "country", str_or_null(u->country), "transparency_register_id",
+                          str_or_null(u->transparency_register_id), "created_at", fd_time_json(u->created_at));
+    if (o && v && (v->id == u->id || (v->id && v->role == FD_ROLE_ADMIN)))
+        json_object_set_new(o, "email", str_or_null(u->email));
+    if (o && u->suspended_until)
+        json_object_set_new(o, "suspended_until", fd_time_json(u->suspended_until));
+    return o;
+}
+
+static json_t *author_json(const struct fd_author *a, bool anonymous, const struct fd_viewer *v)
+{
+    bool reveal = !anonymous || fd_viewer_is_staff(v) || (v->id != 0 && v->id == a->id);
+    if (!reveal)
+        return json_pack("{s:n, s:s, s:o, s:o}", "id", "display_name", "Anonymous", "stakeholder_type",
+                         str_or_null(a->stakeholder_type), "country", str_or_null(a->country));
+    return json_pack("{s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)a->id, "display_name",
+                     str_or_null(a->display_name), "stakeholder_type", str_or_null(a->stakeholder_type),
+                     "organisation", str_or_null(a->organisation), "country", str_or_null(a->country));
+}
+
+static json_t *id_or_null(int64_t id)
+{
+    return id ? json_integer((json_int_t)id) : json_null();
+}
+
+json_t *fd_objective_json(const struct fd_objective *o)
+{
+    json_t *kas = json_array();
+    for (size_t i = 0; i < o->n_key_actions; i++)
+        json_array_append_new(kas, json_pack("{s:I, s:s, s:s}", "id", (json_int_t)o->key_actions[i].id, "slug",
+                                             o->key_actions[i].slug, "title", o->key_actions[i].title));
+    return json_pack("{s:I, s:i, s:s, s:s, s:s, s:o, s:I, s:I, s:o}", "id", (json_int_t)o->id, "number", o->number,
+                     "slug", o->slug, "title", o->title, "summary", o->summary, "key_actions", kas, "thread_count",
+                     (json_int_t)o->thread_count, "post_count", (json_int_t)o->post_count, "last_post_at",
+                     fd_time_json(o->last_post_at));
+}
+
+static json_t *consultation_json(const struct fd_thread *t, int64_t now)
+{
+    static const char *const names[] = { [FD_CONSULT_PLANNED] = "planned", [FD_CONSULT_OPEN] = "open",
+                                         [FD_CONSULT_CLOSED] = "closed" };
+    enum fd_consultation_state st = fd_thread_consultation_state(t, now);
+    if (st == FD_CONSULT_NONE)
+        return json_null();
+    return json_pack("{s:o, s:o, s:s}", "opens_at", fd_time_json(t->opens_at), "closes_at",
+                     fd_time_json(t->closes_at), "state", names[st]);
+}
+
+json_t *fd_thread_json(const struct fd_thread *t, const struct fd_viewer *v, int64_t now)
+{
+    return json_pack("{s:I, s:I, s:o, s:s, s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:o, s:o}", "id", (json_int_t)t->id,
+                     "objective_id", (json_int_t)t->objective_id, "key_action_id", id_or_null(t->key_action_id),
+                     "title", t->title, "author", author_json(&t->author, t->anonymous, v), "anonymous",
+                     t->anonymous, "created_at", fd_time_json(t->created_at), "last_post_at",
+                     fd_time_json(t->last_post_at), "post_count", (json_int_t)t->post_count, "locked", t->locked,
+                     "pinned", t->pinned, "consultation", consultation_json(t, now), "official_post_id",
+                     id_or_null(t->official_post_id));
+}
+
+json_t *fd_post_json(const struct fd_post *p, const struct fd_viewer *v)
+{
+    bool show = !p->deleted && (!p->hidden || fd_viewer_is_staff(v));
+    return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:b, s:b}", "id", (json_int_t)p->id,
+                     "thread_id", (json_int_t)p->thread_id, "parent_id", id_or_null(p->parent_id), "author",
+                     author_json(&p->author, p->anonymous, v), "body", str_or_null(show ? p->body : NULL),
+                     "body_html", str_or_null(show ? p->body_html : NULL), "language", str_or_null(p->language),
+                     "anonymous", p->anonymous, "official", p->official, "created_at", fd_time_json(p->created_at),
+                     "edited_at", fd_time_json(p->edited_at), "hidden", p->hidden, "deleted", p->deleted);
+}

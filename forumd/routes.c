@@ -1,0 +1,22 @@
+/* THE route table: every endpoint of the daemon, one line each. Flags are enforced centrally in
+ * http.c before the handler runs. Paths outside /api and /healthz fall through to static files. */
+#include "forumd/handlers.h"
+
+const struct fd_route fd_routes[] = {
+    /* method     pattern                                  handler               flags */
+    { FD_GET,     "/healthz",                              h_health,             0 },
+    { FD_POST,    "/api/v1/auth/register",                 h_auth_register,      0 },
+    { FD_POST,    "/api/v1/auth/login",                    h_auth_login,         0 },
+    { FD_POST,    "/api/v1/auth/logout",                   h_auth_logout,        FD_R_AUTH | FD_R_CSRF_ONLY },
+    { FD_GET,     "/api/v1/me",                            h_me_get,             FD_R_AUTH },
+    { FD_POST,    "/api/v1/me/tokens",                     h_tokens_create,      FD_R_WRITE },
+    { FD_DELETE,  "/api/v1/me/tokens/{id}",                h_tokens_delete,      FD_R_AUTH | FD_R_CSRF_ONLY },
+    { FD_GET,     "/api/v1/objectives",                    h_objectives_list,    0 },
+    { FD_GET,     "/api/v1/objectives/{id}",               h_objectives_get,     0 },
+    { FD_GET,     "/api/v1/objectives/{id}/threads",       h_threads_list,       0 },
+    { FD_POST,    "/api/v1/objectives/{id}/threads",       h_threads_create,     FD_R_WRITE },
+    { FD_GET,     "/api/v1/threads/{id}",                  h_threads_get,        0 },
+    { FD_POST,    "/api/v1/threads/{id}/posts",            h_posts_create,       FD_R_WRITE },
+};
+
+const size_t fd_routes_count = FD_ARRAY_LEN(fd_routes);

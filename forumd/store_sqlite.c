@@ -1,0 +1,822 @@
+/* The SQLite backend of the storage interface.
+ *
+ * DESIGN: one struct fd_sqlite per connection and thread. Every statement is written once in the
+ * sql[] table, prepared on first use and kept for the life of the connection, and always bound
+ * with sqlite3_bind_*. Connections run in WAL mode with synchronous=FULL, so that a commit the
+ * server acknowledged survives a crash of the process or of the machine; readers never wait for the
+ * writer. Only the writer thread writes (see work.c), so SQLITE_BUSY can only come from another
+ * process holding the database, and it becomes FD_EBUSY, never a 500. */
+#include <sqlite3.h>
+#include <unistd.h>
+#include "forumd/store.h"
+#include "forumd/migrate.h"
+#include "forumd/log.h"
+
+enum q {
+    Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_HEALTH,
+    Q_USER_INSERT, Q_USER_GET, Q_USER_BY_EMAIL, Q_USER_SET_HASH,
+    Q_SESSION_INSERT, Q_SESSION_FIND, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSIONS_PURGE,
+    Q_TOKEN_INSERT, Q_TOKEN_FIND, Q_TOKEN_DELETE,
+    Q_OBJECTIVES, Q_OBJECTIVE_BY_ID, Q_OBJECTIVE_BY_SLUG, Q_KEY_ACTIONS, Q_KEY_ACTIONS_OF,
+    Q_THREADS_BY_OBJECTIVE, Q_THREADS_BY_KEY_ACTION, Q_THREAD_GET, Q_THREAD_INSERT, Q_THREAD_BUMP,
+    Q_THREAD_SET_OFFICIAL, Q_OBJECTIVE_BUMP,
+    Q_POST_INSERT, Q_POSTS_PAGE, Q_POST_GET,
+    Q_COUNT
+};
+
+#define USER_COLS "u.id, u.email, u.display_name, u.role, u.stakeholder_type, u.organisation, u.country," \
+                  " u.transparency_register_id, u.created_at, u.suspended_until, u.password_hash"
+#define AUTHOR_COLS "a.id, a.display_name, a.stakeholder_type, a.organisation, a.country"
+#define THREAD_SELECT "SELECT t.id, t.objective_id, t.key_action_id, t.title, t.anonymous, t.created_at," \
+                      " t.last_post_at, t.post_count, t.locked, t.pinned, t.opens_at, t.closes_at," \
+                      " t.official_post_id, " AUTHOR_COLS " FROM threads t JOIN users a ON a.id = t.author_id "
+#define POST_SELECT "SELECT p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous," \
+                    " p.official, p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS \
+                    " FROM posts p JOIN users a ON a.id = p.author_id "
+#define OBJECTIVE_SELECT "SELECT id, number, slug, title, summary, thread_count, post_count, last_post_at FROM objectives "
+
+static const char *const sql[Q_COUNT] = {
+    [Q_BEGIN] = "BEGIN IMMEDIATE",
+    [Q_COMMIT] = "COMMIT",
+    [Q_ROLLBACK] = "ROLLBACK",
+    [Q_SAVEPOINT] = "SAVEPOINT job",
+    [Q_RELEASE] = "RELEASE job",
+    [Q_ROLLBACK_TO] = "ROLLBACK TO job",
+    [Q_HEALTH] = "SELECT count(*) FROM objectives",
+    [Q_USER_INSERT] = "INSERT INTO users(email, password_hash, display_name, role, stakeholder_type, organisation,"
+                      " country, transparency_register_id, created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_USER_GET] = "SELECT " USER_COLS " FROM users u WHERE u.id = ?1",
+    [Q_USER_BY_EMAIL] = "SELECT " USER_COLS " FROM users u WHERE u.email = ?1",
+    [Q_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
+    [Q_SESSION_INSERT] = "INSERT INTO sessions(user_id, token_hash, created_at, last_seen_at) VALUES(?1, ?2, ?3, ?3)",
+    [Q_SESSION_FIND] = "SELECT s.id, s.created_at, s.last_seen_at, " USER_COLS
+                       " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
+    [Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?2",
+    [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+    [Q_SESSIONS_PURGE] = "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
+    [Q_TOKEN_INSERT] = "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
+    [Q_TOKEN_FIND] = "SELECT k.id, " USER_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id"
+                     " WHERE k.token_hash = ?1",
+    [Q_TOKEN_DELETE] = "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2",
+    [Q_OBJECTIVES] = OBJECTIVE_SELECT "ORDER BY number",
+    [Q_OBJECTIVE_BY_ID] = OBJECTIVE_SELECT "WHERE id = ?1",
+    [Q_OBJECTIVE_BY_SLUG] = OBJECTIVE_SELECT "WHERE slug = ?1",
+    [Q_KEY_ACTIONS] = "SELECT id, objective_id, slug, title FROM key_actions ORDER BY objective_id, position",
+    [Q_KEY_ACTIONS_OF] = "SELECT id, objective_id, slug, title FROM key_actions WHERE objective_id = ?1 ORDER BY position",
+    /* The first page passes (2, max, max), which sorts after every real row. */
+    [Q_THREADS_BY_OBJECTIVE] = THREAD_SELECT "WHERE t.objective_id = ?1 AND (t.pinned, t.last_post_at, t.id) < (?2, ?3, ?4)"
+                               " ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT ?5",
+    [Q_THREADS_BY_KEY_ACTION] = THREAD_SELECT "WHERE t.key_action_id = ?1 AND (t.pinned, t.last_post_at, t.id) < (?2, ?3, ?4)"
+                                " ORDER BY t.pinned DESC, t.last_post_at DESC, t.id DESC LIMIT ?5",
+    [Q_THREAD_GET] = THREAD_SELECT "WHERE t.id = ?1",
+    [Q_THREAD_INSERT] = "INSERT INTO threads(objective_id, key_action_id, title, author_id, anonymous, created_at,"
+                        " last_post_at, post_count, opens_at, closes_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6, 0, ?7, ?8)",
+    [Q_THREAD_BUMP] = "UPDATE threads SET post_count = post_count + 1, last_post_at = max(last_post_at, ?2) WHERE id = ?1",
+    [Q_THREAD_SET_OFFICIAL] = "UPDATE threads SET official_post_id = ?2 WHERE id = ?1",
+    [Q_OBJECTIVE_BUMP] = "UPDATE objectives SET thread_count = thread_count + ?2, post_count = post_count + 1,"
+                         " last_post_at = max(coalesce(last_post_at, 0), ?3) WHERE id = ?1",
+    [Q_POST_INSERT] = "INSERT INTO posts(thread_id, parent_id, author_id, body, body_html, language, anonymous, official,"
+                      " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    [Q_POSTS_PAGE] = POST_SELECT "WHERE p.thread_id = ?1 AND p.id > ?2 ORDER BY p.id LIMIT ?3",
+    [Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
+};
+
+struct fd_sqlite {
+    struct fd_store base;
+    sqlite3 *db;
+    sqlite3_stmt *st[Q_COUNT];
+};
+
+static int map_rc(struct fd_sqlite *s, int rc)
+{
+    switch (rc & 0xff) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return FD_OK;
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return FD_EBUSY;
+    case SQLITE_FULL:
+        fd_log_error("event=db.full msg=\"%s\"", sqlite3_errmsg(s->db));
+        return FD_EFULL;
+    case SQLITE_CONSTRAINT:
+        return FD_ECONFLICT;
+    default:
+        fd_log_error("event=db.error code=%d msg=\"%s\"", rc, sqlite3_errmsg(s->db));
+        return FD_EINTERNAL;
+    }
+}
+
+/* The prepared statement q, reset and with its bindings cleared; NULL (logged) if it cannot be
+ * prepared. */
+static sqlite3_stmt *stmt(struct fd_sqlite *s, enum q q)
+{
+    if (!s->st[q]) {
+        if (sqlite3_prepare_v3(s->db, sql[q], -1, SQLITE_PREPARE_PERSISTENT, &s->st[q], NULL) != SQLITE_OK) {
+            fd_log_error("event=db.prepare q=%d msg=\"%s\"", (int)q, sqlite3_errmsg(s->db));
+            return NULL;
+        }
+    } else {
+        sqlite3_reset(s->st[q]);
+        sqlite3_clear_bindings(s->st[q]);
+    }
+    return s->st[q];
+}
+
+/* Runs a statement that returns no rows. */
+static int exec_q(struct fd_sqlite *s, sqlite3_stmt *st)
+{
+    if (!st)
+        return FD_EINTERNAL;
+    int rc = sqlite3_step(st);
+    int err = map_rc(s, rc);
+    sqlite3_reset(st);
+    return err;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static char *col_str(sqlite3_stmt *st, int i)
+{
+    const unsigned char *v = sqlite3_column_text(st, i);
+    return v ? fd_xstrdup((const char *)v) : NULL;
+}
+
+static struct fd_sqlite *S(struct fd_store *store)
+{
+    return (struct fd_sqlite *)store;
+}
+
+/* ---- transactions ---- */
+
+static int tx(struct fd_store *store, enum q q)
+{
+    struct fd_sqlite *s = S(store);
+    return exec_q(s, stmt(s, q));
+}
+
+static int sq_tx_begin(struct fd_store *s) { return tx(s, Q_BEGIN); }
+static int sq_tx_commit(struct fd_store *s) { return tx(s, Q_COMMIT); }
+static int sq_tx_rollback(struct fd_store *s) { return tx(s, Q_ROLLBACK); }
+static int sq_savepoint(struct fd_store *s) { return tx(s, Q_SAVEPOINT); }
+static int sq_savepoint_release(struct fd_store *s) { return tx(s, Q_RELEASE); }
+static int sq_savepoint_rollback(struct fd_store *s) { return tx(s, Q_ROLLBACK_TO); }
+
+static int sq_health(struct fd_store *store)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_HEALTH);
+    if (!st)
+        return FD_EINTERNAL;
+    int rc = sqlite3_step(st);
+    int ok = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_reset(st);
+    return ok ? FD_OK : map_rc(s, rc == SQLITE_ROW ? SQLITE_ERROR : rc);
+}
+
+/* ---- users ---- */
+
+/* Reads USER_COLS starting at column i. */
+static void read_user(sqlite3_stmt *st, int i, struct fd_user *u)
+{
+    u->id = sqlite3_column_int64(st, i);
+    u->email = col_str(st, i + 1);
+    u->display_name = col_str(st, i + 2);
+    const char *role = (const char *)sqlite3_column_text(st, i + 3);
+    if (fd_role_parse(role, &u->role) < 0)
+        u->role = FD_ROLE_MEMBER;
+    u->stakeholder_type = col_str(st, i + 4);
+    u->organisation = col_str(st, i + 5);
+    u->country = col_str(st, i + 6);
+    u->transparency_register_id = col_str(st, i + 7);
+    u->created_at = sqlite3_column_int64(st, i + 8);
+    u->suspended_until = sqlite3_column_int64(st, i + 9);
+    u->password_hash = col_str(st, i + 10);
+}
+
+/* Steps a statement expected to return at most one row, read by fn. */
+static int one_row(struct fd_sqlite *s, sqlite3_stmt *st, void (*fn)(sqlite3_stmt *, void *), void *out)
+{
+    if (!st)
+        return FD_EINTERNAL;
+    int rc = sqlite3_step(st);
+    int err = FD_ENOTFOUND;
+    if (rc == SQLITE_ROW) {
+        fn(st, out);
+        err = FD_OK;
+    } else if (rc != SQLITE_DONE) {
+        err = map_rc(s, rc);
+    }
+    sqlite3_reset(st);
+    return err;
+}
+
+static void user_row(sqlite3_stmt *st, void *out)
+{
+    read_user(st, 0, out);
+}
+
+static int sq_user_get(struct fd_store *store, int64_t id, struct fd_user *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_GET);
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return one_row(s, st, user_row, out);
+}
+
+static int sq_user_by_email(struct fd_store *store, const char *email, struct fd_user *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_BY_EMAIL);
+    if (st)
+        sqlite3_bind_text(st, 1, email, -1, SQLITE_TRANSIENT);
+    return one_row(s, st, user_row, out);
+}
+
+static int sq_user_create(struct fd_store *store, const struct fd_new_user *in, int64_t now, struct fd_user *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_INSERT);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_text(st, 1, in->email, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, in->password_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, in->display_name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, in->role ? in->role : "member", -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, in->stakeholder_type, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 6, in->organisation);
+    bind_text_or_null(st, 7, in->country);
+    bind_text_or_null(st, 8, in->transparency_register_id);
+    sqlite3_bind_int64(st, 9, now);
+    int rc = exec_q(s, st);
+    if (rc != FD_OK)
+        return rc;
+    return out ? sq_user_get(store, sqlite3_last_insert_rowid(s->db), out) : FD_OK;
+}
+
+static int sq_user_set_password_hash(struct fd_store *store, int64_t id, const char *hash)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_SET_HASH);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, hash, -1, SQLITE_TRANSIENT);
+    return exec_q(s, st);
+}
+
+/* ---- sessions and tokens ---- */
+
+static int sq_session_create(struct fd_store *store, int64_t user_id, const uint8_t *hash, int64_t now, int64_t *id)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_SESSION_INSERT);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_blob(st, 2, hash, FD_TOKEN_HASH_LEN, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = exec_q(s, st);
+    if (rc == FD_OK && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+struct session_row {
+    int64_t *id, *created_at, *last_seen_at;
+    struct fd_user *user;
+};
+
+static void session_row(sqlite3_stmt *st, void *out)
+{
+    struct session_row *r = out;
+    *r->id = sqlite3_column_int64(st, 0);
+    *r->created_at = sqlite3_column_int64(st, 1);
+    *r->last_seen_at = sqlite3_column_int64(st, 2);
+    read_user(st, 3, r->user);
+}
+
+static int sq_session_find(struct fd_store *store, const uint8_t *hash, int64_t *id, int64_t *created_at,
+                           int64_t *last_seen_at, struct fd_user *user)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_SESSION_FIND);
+    if (st)
+        sqlite3_bind_blob(st, 1, hash, FD_TOKEN_HASH_LEN, SQLITE_TRANSIENT);
+    struct session_row r = { id, created_at, last_seen_at, user };
+    return one_row(s, st, session_row, &r);
+}
+
+static int id_and_time(struct fd_sqlite *s, enum q q, int64_t a, int64_t b)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, a);
+    sqlite3_bind_int64(st, 2, b);
+    return exec_q(s, st);
+}
+
+static int sq_session_touch(struct fd_store *store, int64_t id, int64_t now)
+{
+    return id_and_time(S(store), Q_SESSION_TOUCH, id, now);
+}
+
+static int sq_session_delete(struct fd_store *store, int64_t id)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_SESSION_DELETE);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    return exec_q(s, st);
+}
+
+static int sq_sessions_purge(struct fd_store *store, int64_t idle_before, int64_t created_before)
+{
+    return id_and_time(S(store), Q_SESSIONS_PURGE, idle_before, created_before);
+}
+
+static int sq_token_create(struct fd_store *store, int64_t user_id, const char *name, const uint8_t *hash,
+                           int64_t now, int64_t *id)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_TOKEN_INSERT);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(st, 3, hash, FD_TOKEN_HASH_LEN, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, now);
+    int rc = exec_q(s, st);
+    if (rc == FD_OK)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+struct token_row {
+    int64_t *id;
+    struct fd_user *user;
+};
+
+static void token_row(sqlite3_stmt *st, void *out)
+{
+    struct token_row *r = out;
+    *r->id = sqlite3_column_int64(st, 0);
+    read_user(st, 1, r->user);
+}
+
+static int sq_token_find(struct fd_store *store, const uint8_t *hash, int64_t *id, struct fd_user *user)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_TOKEN_FIND);
+    if (st)
+        sqlite3_bind_blob(st, 1, hash, FD_TOKEN_HASH_LEN, SQLITE_TRANSIENT);
+    struct token_row r = { id, user };
+    return one_row(s, st, token_row, &r);
+}
+
+static int sq_token_delete(struct fd_store *store, int64_t user_id, int64_t token_id)
+{
+    struct fd_sqlite *s = S(store);
+    int rc = id_and_time(s, Q_TOKEN_DELETE, token_id, user_id);
+    if (rc == FD_OK && sqlite3_changes(s->db) == 0)
+        return FD_ENOTFOUND;
+    return rc;
+}
+
+/* ---- objectives ---- */
+
+static void objective_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_objective *o = out;
+    o->id = sqlite3_column_int64(st, 0);
+    o->number = sqlite3_column_int(st, 1);
+    o->slug = col_str(st, 2);
+    o->title = col_str(st, 3);
+    o->summary = col_str(st, 4);
+    o->thread_count = sqlite3_column_int64(st, 5);
+    o->post_count = sqlite3_column_int64(st, 6);
+    o->last_post_at = sqlite3_column_int64(st, 7);
+}
+
+static void add_key_action(struct fd_objective *o, sqlite3_stmt *st)
+{
+    o->key_actions = fd_xrealloc(o->key_actions, (o->n_key_actions + 1) * sizeof *o->key_actions);
+    struct fd_key_action *k = &o->key_actions[o->n_key_actions++];
+    k->id = sqlite3_column_int64(st, 0);
+    k->objective_id = sqlite3_column_int64(st, 1);
+    k->slug = col_str(st, 2);
+    k->title = col_str(st, 3);
+}
+
+/* Attaches key actions to the n objectives of objs (the query is ordered by objective). */
+static int load_key_actions(struct fd_sqlite *s, sqlite3_stmt *st, struct fd_objective *objs, size_t n)
+{
+    if (!st)
+        return FD_EINTERNAL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int64_t oid = sqlite3_column_int64(st, 1);
+        for (size_t i = 0; i < n; i++)
+            if (objs[i].id == oid)
+                add_key_action(&objs[i], st);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
+}
+
+static int sq_objectives_list(struct fd_store *store, struct fd_objective_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_OBJECTIVES);
+    if (!st)
+        return FD_EINTERNAL;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        out->items = fd_xrealloc(out->items, (out->n + 1) * sizeof *out->items);
+        memset(&out->items[out->n], 0, sizeof *out->items);
+        objective_row(st, &out->items[out->n++]);
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return map_rc(s, rc);
+    return load_key_actions(s, stmt(s, Q_KEY_ACTIONS), out->items, out->n);
+}
+
+static int sq_objective_get(struct fd_store *store, int64_t id, const char *slug, struct fd_objective *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, id ? Q_OBJECTIVE_BY_ID : Q_OBJECTIVE_BY_SLUG);
+    if (st) {
+        if (id)
+            sqlite3_bind_int64(st, 1, id);
+        else
+            sqlite3_bind_text(st, 1, slug ? slug : "", -1, SQLITE_TRANSIENT);
+    }
+    int rc = one_row(s, st, objective_row, out);
+    if (rc != FD_OK)
+        return rc;
+    st = stmt(s, Q_KEY_ACTIONS_OF);
+    if (st)
+        sqlite3_bind_int64(st, 1, out->id);
+    return load_key_actions(s, st, out, 1);
+}
+
+/* ---- threads and posts ---- */
+
+static void read_author(sqlite3_stmt *st, int i, struct fd_author *a)
+{
+    a->id = sqlite3_column_int64(st, i);
+    a->display_name = col_str(st, i + 1);
+    a->stakeholder_type = col_str(st, i + 2);
+    a->organisation = col_str(st, i + 3);
+    a->country = col_str(st, i + 4);
+}
+
+static void thread_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_thread *t = out;
+    t->id = sqlite3_column_int64(st, 0);
+    t->objective_id = sqlite3_column_int64(st, 1);
+    t->key_action_id = sqlite3_column_int64(st, 2);
+    t->title = col_str(st, 3);
+    t->anonymous = sqlite3_column_int(st, 4) != 0;
+    t->created_at = sqlite3_column_int64(st, 5);
+    t->last_post_at = sqlite3_column_int64(st, 6);
+    t->post_count = sqlite3_column_int64(st, 7);
+    t->locked = sqlite3_column_int(st, 8) != 0;
+    t->pinned = sqlite3_column_int(st, 9) != 0;
+    t->opens_at = sqlite3_column_int64(st, 10);
+    t->closes_at = sqlite3_column_int64(st, 11);
+    t->official_post_id = sqlite3_column_int64(st, 12);
+    read_author(st, 13, &t->author);
+}
+
+static void post_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_post *p = out;
+    p->id = sqlite3_column_int64(st, 0);
+    p->thread_id = sqlite3_column_int64(st, 1);
+    p->parent_id = sqlite3_column_int64(st, 2);
+    p->body = col_str(st, 3);
+    p->body_html = col_str(st, 4);
+    p->language = col_str(st, 5);
+    p->anonymous = sqlite3_column_int(st, 6) != 0;
+    p->official = sqlite3_column_int(st, 7) != 0;
+    p->created_at = sqlite3_column_int64(st, 8);
+    p->edited_at = sqlite3_column_int64(st, 9);
+    p->hidden = sqlite3_column_int(st, 10) != 0;
+    p->deleted = sqlite3_column_int(st, 11) != 0;
+    read_author(st, 12, &p->author);
+}
+
+/* Reads up to limit rows into a growing array of elem-sized items; one row more sets *more. */
+static int read_page(struct fd_sqlite *s, sqlite3_stmt *st, int limit, size_t elem, void (*fn)(sqlite3_stmt *, void *),
+                     void **items, size_t *n, bool *more)
+{
+    int rc;
+    *items = fd_xcalloc((size_t)limit, elem);
+    *n = 0;
+    *more = false;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == (size_t)limit) {
+            *more = true;
+            break;
+        }
+        fn(st, (char *)*items + *n * elem);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? FD_OK : map_rc(s, rc);
+}
+
+static int sq_threads_page(struct fd_store *store, int64_t objective_id, int64_t key_action_id,
+                           const struct fd_cursor *after, int limit, struct fd_thread_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, key_action_id ? Q_THREADS_BY_KEY_ACTION : Q_THREADS_BY_OBJECTIVE);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, key_action_id ? key_action_id : objective_id);
+    sqlite3_bind_int64(st, 2, after ? after->k[0] : 2);
+    sqlite3_bind_int64(st, 3, after ? after->k[1] : INT64_MAX);
+    sqlite3_bind_int64(st, 4, after ? after->k[2] : INT64_MAX);
+    sqlite3_bind_int(st, 5, limit + 1);
+    void *items;
+    int rc = read_page(s, st, limit, sizeof(struct fd_thread), thread_row, &items, &out->n, &out->more);
+    out->items = items;
+    return rc;
+}
+
+static int sq_thread_get(struct fd_store *store, int64_t id, struct fd_thread *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_THREAD_GET);
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return one_row(s, st, thread_row, out);
+}
+
+static int sq_posts_page(struct fd_store *store, int64_t thread_id, int64_t after_id, int limit,
+                         struct fd_post_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_POSTS_PAGE);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, thread_id);
+    sqlite3_bind_int64(st, 2, after_id);
+    sqlite3_bind_int(st, 3, limit + 1);
+    void *items;
+    int rc = read_page(s, st, limit, sizeof(struct fd_post), post_row, &items, &out->n, &out->more);
+    out->items = items;
+    return rc;
+}
+
+static int sq_post_get(struct fd_store *store, int64_t id, struct fd_post *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_POST_GET);
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return one_row(s, st, post_row, out);
+}
+
+/* Inserts a post and keeps the thread's and objective's counters in step. */
+static int insert_post(struct fd_sqlite *s, const struct fd_new_post *in, int64_t objective_id, bool new_thread,
+                       int64_t author_id, int64_t now, int64_t *post_id)
+{
+    sqlite3_stmt *st = stmt(s, Q_POST_INSERT);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, in->thread_id);
+    bind_id_or_null(st, 2, in->parent_id);
+    sqlite3_bind_int64(st, 3, author_id);
+    sqlite3_bind_text(st, 4, in->body, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, in->body_html, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 6, in->language);
+    sqlite3_bind_int(st, 7, in->anonymous);
+    sqlite3_bind_int(st, 8, in->official);
+    sqlite3_bind_int64(st, 9, now);
+    int rc = exec_q(s, st);
+    if (rc != FD_OK)
+        return rc;
+    *post_id = sqlite3_last_insert_rowid(s->db);
+    if ((rc = id_and_time(s, Q_THREAD_BUMP, in->thread_id, now)) != FD_OK)
+        return rc;
+    if (in->official && (rc = id_and_time(s, Q_THREAD_SET_OFFICIAL, in->thread_id, *post_id)) != FD_OK)
+        return rc;
+    st = stmt(s, Q_OBJECTIVE_BUMP);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, objective_id);
+    sqlite3_bind_int(st, 2, new_thread ? 1 : 0);
+    sqlite3_bind_int64(st, 3, now);
+    return exec_q(s, st);
+}
+
+static int sq_thread_create(struct fd_store *store, const struct fd_new_thread *in, int64_t author_id, int64_t now,
+                            int64_t *thread_id, int64_t *post_id)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_THREAD_INSERT);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, in->objective_id);
+    bind_id_or_null(st, 2, in->key_action_id);
+    sqlite3_bind_text(st, 3, in->title, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, author_id);
+    sqlite3_bind_int(st, 5, in->post.anonymous);
+    sqlite3_bind_int64(st, 6, now);
+    if (in->consultation.given) {
+        sqlite3_bind_int64(st, 7, in->consultation.opens_at ? in->consultation.opens_at : now);
+        sqlite3_bind_int64(st, 8, in->consultation.closes_at);
+    }
+    int rc = exec_q(s, st);
+    if (rc != FD_OK)
+        return rc;
+    *thread_id = sqlite3_last_insert_rowid(s->db);
+    struct fd_new_post first = in->post;
+    first.thread_id = *thread_id;
+    first.parent_id = 0;
+    return insert_post(s, &first, in->objective_id, true, author_id, now, post_id);
+}
+
+static int sq_post_create(struct fd_store *store, const struct fd_new_post *in, int64_t author_id, int64_t now,
+                          int64_t *post_id)
+{
+    struct fd_sqlite *s = S(store);
+    struct fd_thread t = { 0 };
+    int rc = sq_thread_get(store, in->thread_id, &t);
+    if (rc == FD_OK)
+        rc = insert_post(s, in, t.objective_id, false, author_id, now, post_id);
+    fd_thread_clear(&t);
+    return rc;
+}
+
+/* ---- connection ---- */
+
+static void sq_close(struct fd_store *store)
+{
+    struct fd_sqlite *s = S(store);
+    for (int i = 0; i < Q_COUNT; i++)
+        sqlite3_finalize(s->st[i]);
+    sqlite3_close_v2(s->db);
+    free(s);
+}
+
+static const struct fd_store_ops sqlite_ops = {
+    .close = sq_close,
+    .health = sq_health,
+    .tx_begin = sq_tx_begin,
+    .tx_commit = sq_tx_commit,
+    .tx_rollback = sq_tx_rollback,
+    .savepoint = sq_savepoint,
+    .savepoint_release = sq_savepoint_release,
+    .savepoint_rollback = sq_savepoint_rollback,
+    .user_create = sq_user_create,
+    .user_get = sq_user_get,
+    .user_by_email = sq_user_by_email,
+    .user_set_password_hash = sq_user_set_password_hash,
+    .session_create = sq_session_create,
+    .session_find = sq_session_find,
+    .session_touch = sq_session_touch,
+    .session_delete = sq_session_delete,
+    .sessions_purge = sq_sessions_purge,
+    .token_create = sq_token_create,
+    .token_find = sq_token_find,
+    .token_delete = sq_token_delete,
+    .objectives_list = sq_objectives_list,
+    .objective_get = sq_objective_get,
+    .threads_page = sq_threads_page,
+    .thread_get = sq_thread_get,
+    .thread_create = sq_thread_create,
+    .posts_page = sq_posts_page,
+    .post_get = sq_post_get,
+    .post_create = sq_post_create,
+};
+
+static const char setup_sql[] = "PRAGMA foreign_keys = ON;"
+                                "PRAGMA synchronous = FULL;"
+                                "PRAGMA cache_size = -16384;"
+                                "PRAGMA mmap_size = 268435456;"
+                                "PRAGMA temp_store = MEMORY;";
+
+struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen)
+{
+    sqlite3 *db = NULL;
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (migrate ? SQLITE_OPEN_CREATE : 0);
+    char *msg = NULL;
+    if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
+        goto out_close;
+    }
+    sqlite3_extended_result_codes(db, 0);
+    sqlite3_busy_timeout(db, 5000);
+    /* Reading the header first turns "not a database" into a clear message before any change. */
+    if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot read database %s: %s", path, msg ? msg : sqlite3_errmsg(db));
+        goto out_close;
+    }
+    if (strcmp(path, ":memory:") != 0 &&
+        sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot switch %s to WAL mode: %s", path, msg ? msg : sqlite3_errmsg(db));
+        goto out_close;
+    }
+    if (sqlite3_exec(db, setup_sql, NULL, NULL, &msg) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot configure database %s: %s", path, msg ? msg : sqlite3_errmsg(db));
+        goto out_close;
+    }
+    if (migrate) {
+        char why[400];
+        if (fd_migrate(db, why, sizeof why) < 0) {
+            snprintf(err, errlen, "%s: %s", path, why);
+            goto out_close;
+        }
+    } else {
+        int version = 0;
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+            if (sqlite3_step(st) == SQLITE_ROW)
+                version = sqlite3_column_int(st, 0);
+            sqlite3_finalize(st);
+        }
+        if (version != fd_migrate_latest()) {
+            snprintf(err, errlen, "%s: schema version %d, this forumd needs %d (run forumd migrate)", path, version,
+                     fd_migrate_latest());
+            goto out_close;
+        }
+    }
+    struct fd_sqlite *s = fd_xcalloc(1, sizeof *s);
+    s->base.ops = &sqlite_ops;
+    s->db = db;
+    return &s->base;
+out_close:
+    sqlite3_free(msg);
+    sqlite3_close_v2(db);
+    return NULL;
+}
+
+int fd_store_sqlite_backup(const char *src, const char *dst, char *err, size_t errlen)
+{
+    sqlite3 *from = NULL, *to = NULL;
+    int rc = -1;
+    char *tmp = fd_xasprintf("%s.tmp-%d", dst, (int)getpid());
+    if (sqlite3_open_v2(src, &from, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot open %s: %s", src, sqlite3_errmsg(from));
+        goto out;
+    }
+    sqlite3_busy_timeout(from, 5000);
+    if (sqlite3_open_v2(tmp, &to, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "cannot create %s: %s", tmp, sqlite3_errmsg(to));
+        goto out;
+    }
+    /* One step copies every page inside one read transaction: a consistent snapshot, and in WAL
+     * mode the server's writers are not blocked meanwhile. */
+    sqlite3_backup *b = sqlite3_backup_init(to, "main", from, "main");
+    if (!b) {
+        snprintf(err, errlen, "backup failed: %s", sqlite3_errmsg(to));
+        goto out;
+    }
+    int step = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    if (step != SQLITE_DONE) {
+        snprintf(err, errlen, "backup failed: %s", sqlite3_errstr(step));
+        goto out;
+    }
+    if (sqlite3_exec(to, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK) {
+        snprintf(err, errlen, "backup failed: %s", sqlite3_errmsg(to));
+        goto out;
+    }
+    sqlite3_close_v2(to);
+    to = NULL;
+    if (rename(tmp, dst) != 0) {
+        snprintf(err, errlen, "cannot rename %s to %s", tmp, dst);
+        goto out;
+    }
+    rc = 0;
+out:
+    sqlite3_close_v2(from);
+    sqlite3_close_v2(to);
+    if (rc != 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}

@@ -1,0 +1,38 @@
+/* The application object, made once in main and passed everywhere (never a global). */
+#ifndef FORUMD_APP_H
+#define FORUMD_APP_H
+
+#include "forumd/config.h"
+#include "forumd/work.h"
+
+struct event_base;
+struct evhttp;
+struct event;
+struct evhttp_bound_socket;
+
+/* One event-loop thread: its own base, HTTP server and read connection to the store. */
+struct fd_server_loop {
+    struct fd_app *app;
+    int index;
+    struct event_base *base;
+    struct evhttp *http;
+    struct evhttp_bound_socket *bound;
+    uint64_t next_request_id;
+    struct fd_loop *done_queue;
+    struct fd_store *store;
+    struct event *drain_timer;
+    int inflight;            /* requests accepted and not yet answered */
+    bool draining;
+};
+
+struct fd_app {
+    struct fd_config cfg;
+    char *web_root;          /* realpath of cfg.web_dir, or NULL if there is none */
+    struct fd_server_loop *loops;
+    int n_loops;
+    struct fd_work *work;
+    struct fd_writer *writer;
+    char *dummy_hash;        /* verified against when an email is unknown, so timing says nothing */
+};
+
+#endif

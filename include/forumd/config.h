@@ -1,0 +1,38 @@
+/* Configuration: defaults < config file < environment (FORUMD_*) < command-line flags. */
+#ifndef FORUMD_CONFIG_H
+#define FORUMD_CONFIG_H
+
+#include "forumd/fd.h"
+
+struct fd_config {
+    char *listen_host;
+    int listen_port;
+    char *db_path;
+    char *web_dir;
+    char *config_file;
+    char *public_url;        /* https://... makes cookies Secure */
+    int threads;             /* event-loop threads */
+    int workers;             /* threads for Argon2id and other slow jobs */
+    int64_t session_idle;    /* seconds without a request before a session ends */
+    int64_t session_max;     /* absolute session lifetime, seconds */
+    unsigned long long pwhash_ops;
+    size_t pwhash_mem;       /* bytes */
+    int http_timeout;        /* seconds of inactivity before a connection is closed */
+    size_t max_body;         /* bytes of request body accepted */
+    bool secure_cookies;
+    bool quiet;              /* no per-request log lines */
+};
+
+/* Fills cfg with the defaults. */
+void fd_config_defaults(struct fd_config *cfg);
+/* Sets one option by its long name (without "--", '-' or '_' alike). Returns 0, or -1 with a reason
+ * in err if the name is unknown or the value invalid. */
+int fd_config_set(struct fd_config *cfg, const char *name, const char *value, char *err, size_t errlen);
+/* Reads "name = value" lines ('#' comments) from path. 0 or -1 with err. */
+int fd_config_load_file(struct fd_config *cfg, const char *path, char *err, size_t errlen);
+/* Applies FORUMD_<NAME> environment variables. 0 or -1 with err. */
+int fd_config_load_env(struct fd_config *cfg, char *err, size_t errlen);
+/* Frees the strings of cfg. */
+void fd_config_clear(struct fd_config *cfg);
+
+#endif

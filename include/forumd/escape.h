@@ -1,0 +1,12 @@
+/* One escaper per output context. Each returns a newly allocated string the caller frees. */
+#ifndef FORUMD_ESCAPE_H
+#define FORUMD_ESCAPE_H
+
+#include "forumd/fd.h"
+
+/* HTML text: & < > escaped. */
+char *fd_esc_html_text_dup(const char *s);
+/* HTML attribute value (double- or single-quoted): & < > " ' escaped. */
+char *fd_esc_html_attr_dup(const char *s);
+
+#endif

@@ -1,0 +1,103 @@
+/* The HTTP layer: evhttp set-up and limits, struct fd_req, and every way of answering a request.
+ * Only this module and the handlers see evhttp. A request may be answered later, from another
+ * callback on the same loop thread (after a worker or the writer finished); it stays alive until
+ * answered, even if the client went away. */
+#ifndef FORUMD_HTTP_H
+#define FORUMD_HTTP_H
+
+#include <jansson.h>
+#include "forumd/app.h"
+#include "forumd/router.h"
+#include "forumd/model.h"
+#include "forumd/json.h"
+#include "forumd/forum.h"
+#include "forumd/render.h"
+
+struct evhttp_request;
+struct evkeyvalq;
+
+enum fd_auth_kind { FD_AUTH_NONE, FD_AUTH_COOKIE, FD_AUTH_BEARER };
+
+struct fd_req {
+    struct evhttp_request *ev;
+    struct fd_app *app;
+    struct fd_server_loop *loop;
+    int method;
+    char *path;                  /* percent-decoded path */
+    struct evkeyvalq *query;     /* parsed query string */
+    const struct fd_route *route;
+    struct fd_params params;
+    char *body;                  /* NUL-terminated copy of the body */
+    size_t body_len;
+    json_t *json;                /* parsed body, when the handler asked for it */
+
+    enum fd_auth_kind auth;
+    struct fd_user user;         /* the signed-in user, if auth != FD_AUTH_NONE */
+    struct fd_viewer viewer;
+    int64_t session_id;
+    char csrf[48];               /* the session's CSRF token, for cookie sessions */
+
+    char id[17];                 /* request id for the log */
+    int64_t started_us;
+    int status;
+    bool answered;
+
+    void (*write_done)(struct fd_req *r, int rc);
+    void *ctx;                   /* handler state across asynchronous steps */
+    void (*ctx_free)(void *ctx);
+};
+
+/* Creates the evhttp servers of every loop with their limits, on the listening socket fd. */
+int fd_http_setup(struct fd_app *app, int fd);
+/* Binds host:port; returns the socket or -1 with err. *port_out gets the bound port. */
+int fd_http_listen(const char *host, int port, int *port_out, char *err, size_t errlen);
+/* Starts draining loop: stop accepting, answer what is in flight, then leave the loop. Loop thread. */
+void fd_http_drain(struct fd_server_loop *loop);
+
+/* Answers. Each sends exactly once; later calls are ignored. */
+/* Sends obj as JSON (steals the reference; NULL becomes a 500). */
+void fd_reply_json(struct fd_req *r, int status, json_t *obj);
+/* The spec's error body {"error":{"code","message","field"?}}. */
+void fd_reply_error(struct fd_req *r, int status, const char *code, const char *field, const char *msg);
+/* Maps an enum fd_err to its status and code. */
+void fd_reply_status(struct fd_req *r, int rc);
+/* Like fd_reply_status, with the field and message of a rule's problem when there is one. */
+void fd_reply_problem(struct fd_req *r, int rc, const struct fd_problem *pb);
+/* A reply without a body (204, 304). */
+void fd_reply_empty(struct fd_req *r, int status);
+/* Sends data of content type ctype; data may be NULL for HEAD. */
+void fd_reply_bytes(struct fd_req *r, int status, const char *ctype, const void *data, size_t len);
+/* Sends the file open on fd (size bytes); takes ownership of fd. */
+void fd_reply_file(struct fd_req *r, int status, const char *ctype, int fd, size_t size);
+/* 429 with Retry-After. */
+void fd_reply_busy(struct fd_req *r, int retry_after);
+
+/* Adds a response header. */
+void fd_req_header_out(struct fd_req *r, const char *name, const char *value);
+/* A request header, or NULL. */
+const char *fd_req_header(struct fd_req *r, const char *name);
+/* A query parameter, or NULL. */
+const char *fd_req_query(struct fd_req *r, const char *name);
+
+/* The _or_reply helpers answer the client themselves on failure and return -1. */
+/* The path parameter name as a positive id; 404 if it is not one. */
+int fd_req_id_or_reply(struct fd_req *r, const char *name, int64_t *out);
+/* Parses the body and decodes fields into out. */
+int fd_req_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out);
+/* ?limit= (1..100, default 20). */
+int fd_req_limit_or_reply(struct fd_req *r, int *limit);
+/* ?cursor= of kind with n keys; *has is false when absent. */
+int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor *c, bool *has);
+
+/* Queues job on a worker, done back on r's loop; answers 429 itself if the queue is full (-1). */
+int fd_req_work_or_reply(struct fd_req *r, fd_task_fn *job, fd_task_fn *done);
+/* Queues a write; done(r, rc) runs on r's loop after the commit. */
+void fd_req_write(struct fd_req *r, fd_txn_fn *txn, void (*done)(struct fd_req *r, int rc));
+
+/* The session cookie header for token (or an expiring one for NULL). */
+void fd_req_set_session_cookie(struct fd_req *r, const char *token);
+
+/* Frees r and all it holds; called once it has been answered. */
+void fd_req_free(struct fd_req *r);
+
+#endif

@@ -1,0 +1,164 @@
+/* The forum's objects as C structs, shared by the store, the rules and the serializers.
+ * Strings in these structs belong to the struct: the matching fd_*_clear() frees them. */
+#ifndef FORUMD_MODEL_H
+#define FORUMD_MODEL_H
+
+#include "forumd/fd.h"
+
+enum fd_role { FD_ROLE_MEMBER = 0, FD_ROLE_MODERATOR = 1, FD_ROLE_ADMIN = 2 };
+
+/* Returns "member", "moderator" or "admin". */
+const char *fd_role_name(enum fd_role role);
+/* Parses a role name; 0 on success, -1 if unknown. */
+int fd_role_parse(const char *s, enum fd_role *out);
+
+struct fd_user {
+    int64_t id;
+    char *email;            /* NULL once erased */
+    char *password_hash;    /* only filled by lookups made for signing in */
+    char *display_name;
+    enum fd_role role;
+    char *stakeholder_type;
+    char *organisation;     /* may be NULL */
+    char *country;          /* may be NULL */
+    char *transparency_register_id; /* may be NULL */
+    int64_t created_at;
+    int64_t suspended_until; /* 0 = not suspended */
+};
+
+/* Author of a thread or post, as stored; serializers decide what a viewer sees. */
+struct fd_author {
+    int64_t id;
+    char *display_name;
+    char *stakeholder_type;
+    char *organisation;
+    char *country;
+};
+
+struct fd_key_action {
+    int64_t id;
+    int64_t objective_id;
+    char *slug;
+    char *title;
+};
+
+struct fd_objective {
+    int64_t id;
+    int number;
+    char *slug;
+    char *title;
+    char *summary;
+    struct fd_key_action *key_actions;
+    size_t n_key_actions;
+    int64_t thread_count;
+    int64_t post_count;
+    int64_t last_post_at; /* 0 = never */
+};
+
+struct fd_thread {
+    int64_t id;
+    int64_t objective_id;
+    int64_t key_action_id; /* 0 = none */
+    char *title;
+    struct fd_author author;
+    bool anonymous;
+    int64_t created_at;
+    int64_t last_post_at;
+    int64_t post_count;
+    bool locked;
+    bool pinned;
+    int64_t opens_at;  /* 0 = no consultation (then closes_at is 0 too) */
+    int64_t closes_at;
+    int64_t official_post_id; /* 0 = none */
+};
+
+struct fd_post {
+    int64_t id;
+    int64_t thread_id;
+    int64_t parent_id; /* 0 = a top-level post */
+    struct fd_author author;
+    char *body;
+    char *body_html;
+    char *language; /* may be NULL */
+    bool anonymous;
+    bool official;
+    int64_t created_at;
+    int64_t edited_at; /* 0 = never */
+    bool hidden;
+    bool deleted;
+};
+
+/* Inputs. Strings are borrowed from the caller (usually a parsed request body). */
+struct fd_new_user {
+    const char *email;
+    const char *password;      /* plain text: only ever given to auth.c */
+    char *password_hash;       /* owned: filled by the worker before the insert */
+    const char *display_name;
+    const char *stakeholder_type;
+    const char *organisation;
+    const char *country;
+    const char *transparency_register_id;
+    const char *role;          /* NULL = member */
+};
+
+struct fd_consultation_in {
+    bool given;
+    int64_t opens_at; /* 0 = now */
+    int64_t closes_at;
+};
+
+struct fd_new_post {
+    int64_t thread_id;
+    int64_t parent_id;
+    const char *body;
+    char *body_html; /* owned: rendered before the write */
+    const char *language;
+    bool anonymous;
+    bool official;
+};
+
+struct fd_new_thread {
+    int64_t objective_id;
+    const char *title;
+    int64_t key_action_id;
+    struct fd_consultation_in consultation;
+    struct fd_new_post post;
+};
+
+/* Keyset position in a list: up to three sort keys, the last one always an id. */
+struct fd_cursor {
+    int n;
+    int64_t k[3];
+};
+
+struct fd_thread_list {
+    struct fd_thread *items;
+    size_t n;
+    bool more;               /* another page follows */
+};
+
+struct fd_post_list {
+    struct fd_post *items;
+    size_t n;
+    bool more;
+};
+
+struct fd_objective_list {
+    struct fd_objective *items;
+    size_t n;
+};
+
+void fd_user_clear(struct fd_user *u);
+void fd_author_clear(struct fd_author *a);
+void fd_objective_clear(struct fd_objective *o);
+void fd_thread_clear(struct fd_thread *t);
+void fd_post_clear(struct fd_post *p);
+void fd_thread_list_clear(struct fd_thread_list *l);
+void fd_post_list_clear(struct fd_post_list *l);
+void fd_objective_list_clear(struct fd_objective_list *l);
+
+enum fd_consultation_state { FD_CONSULT_NONE, FD_CONSULT_PLANNED, FD_CONSULT_OPEN, FD_CONSULT_CLOSED };
+/* The state of t's consultation at time now. */
+enum fd_consultation_state fd_thread_consultation_state(const struct fd_thread *t, int64_t now);
+
+#endif

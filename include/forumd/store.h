@@ -1,0 +1,109 @@
+/* The storage interface: everything the forum keeps goes through these operations, so that a
+ * PostgreSQL backend can sit beside the SQLite one without touching handlers or rules.
+ *
+ * A struct fd_store is one connection, used by one thread at a time. Operations return enum fd_err
+ * (never backend codes); outputs are caller-provided structs whose strings the caller frees with
+ * the fd_*_clear() of model.h. Writes are only made by the writer thread, inside a transaction it
+ * opened with fd_store_tx_begin(). */
+#ifndef FORUMD_STORE_H
+#define FORUMD_STORE_H
+
+#include "forumd/model.h"
+
+#define FD_TOKEN_HASH_LEN 32
+
+struct fd_store;
+
+struct fd_store_ops {
+    void (*close)(struct fd_store *s);
+    int (*health)(struct fd_store *s);
+
+    /* transactions: begin (writes), commit, rollback; savepoints nest inside one transaction */
+    int (*tx_begin)(struct fd_store *s);
+    int (*tx_commit)(struct fd_store *s);
+    int (*tx_rollback)(struct fd_store *s);
+    int (*savepoint)(struct fd_store *s);
+    int (*savepoint_release)(struct fd_store *s);
+    int (*savepoint_rollback)(struct fd_store *s);
+
+    /* users */
+    int (*user_create)(struct fd_store *s, const struct fd_new_user *in, int64_t now, struct fd_user *out);
+    int (*user_get)(struct fd_store *s, int64_t id, struct fd_user *out);
+    int (*user_by_email)(struct fd_store *s, const char *email, struct fd_user *out);
+    int (*user_set_password_hash)(struct fd_store *s, int64_t id, const char *hash);
+
+    /* sessions and API tokens, found by the hash of the secret */
+    int (*session_create)(struct fd_store *s, int64_t user_id, const uint8_t *hash, int64_t now, int64_t *id);
+    int (*session_find)(struct fd_store *s, const uint8_t *hash, int64_t *id, int64_t *created_at,
+                        int64_t *last_seen_at, struct fd_user *user);
+    int (*session_touch)(struct fd_store *s, int64_t id, int64_t now);
+    int (*session_delete)(struct fd_store *s, int64_t id);
+    int (*sessions_purge)(struct fd_store *s, int64_t idle_before, int64_t created_before);
+    int (*token_create)(struct fd_store *s, int64_t user_id, const char *name, const uint8_t *hash, int64_t now,
+                        int64_t *id);
+    int (*token_find)(struct fd_store *s, const uint8_t *hash, int64_t *id, struct fd_user *user);
+    int (*token_delete)(struct fd_store *s, int64_t user_id, int64_t token_id);
+
+    /* objectives and key actions; an objective is found by id, or by slug when id is 0 */
+    int (*objectives_list)(struct fd_store *s, struct fd_objective_list *out);
+    int (*objective_get)(struct fd_store *s, int64_t id, const char *slug, struct fd_objective *out);
+
+    /* threads and posts */
+    int (*threads_page)(struct fd_store *s, int64_t objective_id, int64_t key_action_id,
+                        const struct fd_cursor *after, int limit, struct fd_thread_list *out);
+    int (*thread_get)(struct fd_store *s, int64_t id, struct fd_thread *out);
+    int (*thread_create)(struct fd_store *s, const struct fd_new_thread *in, int64_t author_id, int64_t now,
+                         int64_t *thread_id, int64_t *post_id);
+    int (*posts_page)(struct fd_store *s, int64_t thread_id, int64_t after_id, int limit,
+                      struct fd_post_list *out);
+    int (*post_get)(struct fd_store *s, int64_t id, struct fd_post *out);
+    int (*post_create)(struct fd_store *s, const struct fd_new_post *in, int64_t author_id, int64_t now,
+                       int64_t *post_id);
+};
+
+/* Every backend's connection struct starts with this member. */
+struct fd_store {
+    const struct fd_store_ops *ops;
+};
+
+/* Thin wrappers, so that call sites read fd_store_thread_get(s, id, &t). */
+static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s); }
+#define FD_STORE_CALL(s, op, ...) ((s)->ops->op((s), __VA_ARGS__))
+#define fd_store_health(s) ((s)->ops->health(s))
+#define fd_store_tx_begin(s) ((s)->ops->tx_begin(s))
+#define fd_store_tx_commit(s) ((s)->ops->tx_commit(s))
+#define fd_store_tx_rollback(s) ((s)->ops->tx_rollback(s))
+#define fd_store_savepoint(s) ((s)->ops->savepoint(s))
+#define fd_store_savepoint_release(s) ((s)->ops->savepoint_release(s))
+#define fd_store_savepoint_rollback(s) ((s)->ops->savepoint_rollback(s))
+#define fd_store_user_create(s, ...) FD_STORE_CALL(s, user_create, __VA_ARGS__)
+#define fd_store_user_get(s, ...) FD_STORE_CALL(s, user_get, __VA_ARGS__)
+#define fd_store_user_by_email(s, ...) FD_STORE_CALL(s, user_by_email, __VA_ARGS__)
+#define fd_store_user_set_password_hash(s, ...) FD_STORE_CALL(s, user_set_password_hash, __VA_ARGS__)
+#define fd_store_session_create(s, ...) FD_STORE_CALL(s, session_create, __VA_ARGS__)
+#define fd_store_session_find(s, ...) FD_STORE_CALL(s, session_find, __VA_ARGS__)
+#define fd_store_session_touch(s, ...) FD_STORE_CALL(s, session_touch, __VA_ARGS__)
+#define fd_store_session_delete(s, ...) FD_STORE_CALL(s, session_delete, __VA_ARGS__)
+#define fd_store_sessions_purge(s, ...) FD_STORE_CALL(s, sessions_purge, __VA_ARGS__)
+#define fd_store_token_create(s, ...) FD_STORE_CALL(s, token_create, __VA_ARGS__)
+#define fd_store_token_find(s, ...) FD_STORE_CALL(s, token_find, __VA_ARGS__)
+#define fd_store_token_delete(s, ...) FD_STORE_CALL(s, token_delete, __VA_ARGS__)
+#define fd_store_objectives_list(s, ...) FD_STORE_CALL(s, objectives_list, __VA_ARGS__)
+#define fd_store_objective_get(s, ...) FD_STORE_CALL(s, objective_get, __VA_ARGS__)
+#define fd_store_threads_page(s, ...) FD_STORE_CALL(s, threads_page, __VA_ARGS__)
+#define fd_store_thread_get(s, ...) FD_STORE_CALL(s, thread_get, __VA_ARGS__)
+#define fd_store_thread_create(s, ...) FD_STORE_CALL(s, thread_create, __VA_ARGS__)
+#define fd_store_posts_page(s, ...) FD_STORE_CALL(s, posts_page, __VA_ARGS__)
+#define fd_store_post_get(s, ...) FD_STORE_CALL(s, post_get, __VA_ARGS__)
+#define fd_store_post_create(s, ...) FD_STORE_CALL(s, post_create, __VA_ARGS__)
+
+/* Opens the SQLite backend at path (":memory:" allowed), migrating it first when migrate is true.
+ * Returns NULL and writes a one-line reason into err (errlen bytes) on failure. Close with
+ * fd_store_close(). */
+struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen);
+
+/* A consistent copy of the database at src into dst through SQLite's online backup API, safe while a
+ * server writes. 0 on success, else -1 with err filled. */
+int fd_store_sqlite_backup(const char *src, const char *dst, char *err, size_t errlen);
+
+#endif

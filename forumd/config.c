@@ -29,6 +29,7 @@ static const struct opt opts[] = {
     OPT("pwhash-mem", O_SIZE, pwhash_mem, 8192, 4LL << 30),
     OPT("http-timeout", O_INT, http_timeout, 1, 3600),
     OPT("max-body", O_SIZE, max_body, 1024, 64LL << 20),
+    OPT("cache-size", O_SIZE, cache_bytes, 0, 64LL << 30),
     OPT("quiet", O_BOOL, quiet, 0, 1),
 };
 
@@ -46,6 +47,7 @@ void fd_config_defaults(struct fd_config *cfg)
     cfg->pwhash_mem = 19u << 20;
     cfg->http_timeout = 30;
     cfg->max_body = 1u << 20;
+    cfg->cache_bytes = 128u << 20;
 }
 
 void fd_config_clear(struct fd_config *cfg)

@@ -23,6 +23,9 @@ int h_objective_or_reply(struct fd_req *r, struct fd_objective *o)
 void h_objectives_list(struct fd_req *r)
 {
     struct fd_objective_list l = { 0 };
+    struct fd_gen_snap gen = fd_gen_objectives(r->app->gens);
+    if (fd_req_cached(r, gen))
+        return;
     int rc = fd_store_objectives_list(r->loop->store, &l);
     if (rc != FD_OK) {
         fd_reply_status(r, rc);
@@ -30,7 +33,7 @@ void h_objectives_list(struct fd_req *r)
         json_t *arr = json_array();
         for (size_t i = 0; i < l.n; i++)
             json_array_append_new(arr, fd_objective_json(&l.items[i]));
-        fd_reply_json(r, 200, json_pack("{s:o}", "objectives", arr));
+        fd_reply_page(r, json_pack("{s:o}", "objectives", arr), gen, 0, NULL, 0);
     }
     fd_objective_list_clear(&l);
 }
@@ -64,6 +67,12 @@ static int key_action_filter(struct fd_req *r, const struct fd_objective *o, int
     return -1;
 }
 
+/* The earlier of two expiry times, where 0 means none. */
+static int64_t earliest(int64_t a, int64_t b)
+{
+    return (a == 0 || (b != 0 && b < a)) ? b : a;
+}
+
 static json_t *cursor_json(char kind, const struct fd_cursor *c)
 {
     char *s = fd_cursor_encode(kind, c);
@@ -80,18 +89,27 @@ void h_threads_list(struct fd_req *r)
     bool has_cursor;
     int64_t key_action = 0;
     int limit;
-    if (h_objective_or_reply(r, &o) < 0 || key_action_filter(r, &o, &key_action) < 0 ||
-        fd_req_limit_or_reply(r, &limit) < 0 || fd_req_cursor_or_reply(r, 't', 3, &after, &has_cursor) < 0)
+    if (h_objective_or_reply(r, &o) < 0)
+        goto out;
+    struct fd_gen_snap gen = fd_gen_objective(r->app->gens, o.id);
+    if (fd_req_cached(r, gen) || key_action_filter(r, &o, &key_action) < 0 || fd_req_limit_or_reply(r, &limit) < 0 ||
+        fd_req_cursor_or_reply(r, 't', 3, &after, &has_cursor) < 0)
         goto out;
     int rc = fd_store_threads_page(r->loop->store, o.id, key_action, has_cursor ? &after : NULL, limit, &l);
     if (rc != FD_OK) {
         fd_reply_status(r, rc);
         goto out;
     }
-    int64_t now = fd_now();
+    int64_t now = fd_now(), valid_until = 0;
+    int64_t *anon = fd_xcalloc(l.n ? l.n : 1, sizeof *anon);
+    size_t n_anon = 0;
     json_t *arr = json_array();
-    for (size_t i = 0; i < l.n; i++)
+    for (size_t i = 0; i < l.n; i++) {
         json_array_append_new(arr, fd_thread_json(&l.items[i], &r->viewer, now));
+        valid_until = earliest(valid_until, fd_thread_state_changes_at(&l.items[i], now));
+        if (l.items[i].anonymous)
+            anon[n_anon++] = l.items[i].author.id;
+    }
     json_t *next = json_null();
     if (l.more && l.n > 0) {
         const struct fd_thread *last = &l.items[l.n - 1];
@@ -99,7 +117,8 @@ void h_threads_list(struct fd_req *r)
         json_decref(next);
         next = cursor_json('t', &c);
     }
-    fd_reply_json(r, 200, json_pack("{s:o, s:o}", "threads", arr, "next_cursor", next));
+    fd_reply_page(r, json_pack("{s:o, s:o}", "threads", arr, "next_cursor", next), gen, valid_until, anon, n_anon);
+    free(anon);
 out:
     fd_thread_list_clear(&l);
     fd_objective_clear(&o);
@@ -115,7 +134,11 @@ void h_threads_get(struct fd_req *r)
     bool has_cursor;
     int64_t id;
     int limit;
-    if (fd_req_id_or_reply(r, "id", &id) < 0 || fd_req_limit_or_reply(r, &limit) < 0 ||
+    if (fd_req_id_or_reply(r, "id", &id) < 0)
+        goto out;
+    /* Read before the data, so that a write landing in between makes this page stale, not wrong. */
+    struct fd_gen_snap gen = fd_gen_thread(r->app->gens, id);
+    if (fd_req_cached(r, gen) || fd_req_limit_or_reply(r, &limit) < 0 ||
         fd_req_cursor_or_reply(r, 'p', 1, &after, &has_cursor) < 0)
         goto out;
     int rc = fd_store_thread_get(r->loop->store, id, &t);
@@ -125,17 +148,27 @@ void h_threads_get(struct fd_req *r)
         fd_reply_status(r, rc);
         goto out;
     }
+    int64_t *anon = fd_xcalloc(l.n + 1, sizeof *anon);
+    size_t n_anon = 0;
+    if (t.anonymous)
+        anon[n_anon++] = t.author.id;
     json_t *posts = json_array();
-    for (size_t i = 0; i < l.n; i++)
+    for (size_t i = 0; i < l.n; i++) {
         json_array_append_new(posts, fd_post_json(&l.items[i], &r->viewer));
+        if (l.items[i].anonymous)
+            anon[n_anon++] = l.items[i].author.id;
+    }
     json_t *next = json_null();
     if (l.more && l.n > 0) {
         struct fd_cursor c = { 1, { l.items[l.n - 1].id, 0, 0 } };
         json_decref(next);
         next = cursor_json('p', &c);
     }
-    fd_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "thread", fd_thread_json(&t, &r->viewer, fd_now()), "posts",
-                                    posts, "next_cursor", next));
+    int64_t now = fd_now();
+    fd_reply_page(r, json_pack("{s:o, s:o, s:o}", "thread", fd_thread_json(&t, &r->viewer, now), "posts", posts,
+                               "next_cursor", next),
+                  gen, fd_thread_state_changes_at(&t, now), anon, n_anon);
+    free(anon);
 out:
     fd_post_list_clear(&l);
     fd_thread_clear(&t);
@@ -219,6 +252,13 @@ static const struct fd_field post_fields[] = {
     FD_FIELDS_END
 };
 
+/* A committed write to t makes the cached pages that show it stale; called before answering. */
+static void pages_changed(struct fd_req *r, const struct fd_thread *t)
+{
+    fd_gen_bump_thread(r->app->gens, t->id);
+    fd_gen_bump_objective(r->app->gens, t->objective_id);
+}
+
 static int thread_insert(struct fd_store *s, void *arg)
 {
     struct fd_req *r = arg;
@@ -238,6 +278,7 @@ static void thread_inserted(struct fd_req *r, int rc)
         fd_reply_problem(r, rc, &c->pb);
         return;
     }
+    pages_changed(r, &c->thread);
     fd_reply_json(r, 201, json_pack("{s:o, s:o}", "thread", fd_thread_json(&c->thread, &r->viewer, fd_now()), "post",
                                     fd_post_json(&c->post, &r->viewer)));
 }
@@ -263,16 +304,20 @@ static int post_insert(struct fd_store *s, void *arg)
     int rc = fd_forum_post_create(s, &r->user, &c->in.post, fd_now(), &c->post_id, &c->pb);
     if (rc == FD_OK)
         rc = fd_store_post_get(s, c->post_id, &c->post);
+    if (rc == FD_OK)
+        rc = fd_store_thread_get(s, c->post.thread_id, &c->thread);
     return rc;
 }
 
 static void post_inserted(struct fd_req *r, int rc)
 {
     struct write_ctx *c = r->ctx;
-    if (rc != FD_OK)
+    if (rc != FD_OK) {
         fd_reply_problem(r, rc, &c->pb);
-    else
-        fd_reply_json(r, 201, json_pack("{s:o}", "post", fd_post_json(&c->post, &r->viewer)));
+        return;
+    }
+    pages_changed(r, &c->thread);
+    fd_reply_json(r, 201, json_pack("{s:o}", "post", fd_post_json(&c->post, &r->viewer)));
 }
 
 void h_posts_create(struct fd_req *r)

@@ -123,7 +123,8 @@ static void common_headers(struct fd_req *r)
     evhttp_add_header(h, "Content-Security-Policy",
                       "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
                       "form-action 'self'; frame-ancestors 'none'");
-    if (!strncmp(r->path ? r->path : "", "/api/", 5))
+    /* API answers may be personal: no shared caches, and none at all unless a handler allowed it */
+    if (!strncmp(r->path ? r->path : "", "/api/", 5) && !evhttp_find_header(h, "Cache-Control"))
         evhttp_add_header(h, "Cache-Control", "no-store");
 }
 
@@ -256,6 +257,55 @@ void fd_reply_file(struct fd_req *r, int status, const char *ctype, int fd, size
         return;
     }
     send_buffer(r, status, buf);
+}
+
+/* ---- cached pages ---- */
+
+static const char *page_key(struct fd_req *r)
+{
+    return evhttp_request_get_uri(r->ev);
+}
+
+static void send_page(struct fd_req *r, const char *body, size_t len, const char *etag)
+{
+    fd_req_header_out(r, "ETag", etag);
+    fd_req_header_out(r, "Cache-Control", "private, no-cache");
+    const char *inm = fd_req_header(r, "If-None-Match");
+    if (inm && strstr(inm, etag))
+        fd_reply_empty(r, 304);
+    else
+        fd_reply_bytes(r, 200, "application/json; charset=utf-8", body, len);
+}
+
+bool fd_req_cached(struct fd_req *r, struct fd_gen_snap gen)
+{
+    struct fd_cached_page p;
+    if (fd_viewer_is_staff(&r->viewer) ||
+        !fd_cache_get(r->loop->cache, page_key(r), gen, fd_now(), r->viewer.id, &p))
+        return false;
+    send_page(r, p.body, p.len, p.etag);
+    return true;
+}
+
+void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_t valid_until, const int64_t *anon,
+                   size_t n)
+{
+    char *text = obj ? json_dumps(obj, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
+    json_decref(obj);
+    if (!text) {
+        fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
+        return;
+    }
+    size_t len = strlen(text);
+    bool personal = fd_viewer_is_staff(&r->viewer);
+    for (size_t i = 0; i < n && !personal; i++)
+        personal = r->viewer.id != 0 && anon[i] == r->viewer.id;
+    if (!personal)
+        fd_cache_put(r->loop->cache, page_key(r), gen, valid_until, anon, n, text, len);
+    char etag[24];
+    fd_etag_of(text, len, etag);
+    send_page(r, text, len, etag);
+    free(text);
 }
 
 void fd_reply_busy(struct fd_req *r, int retry_after)

@@ -10,6 +10,7 @@
 #include <event2/thread.h>
 #include "forumd/app.h"
 #include "forumd/auth.h"
+#include "forumd/cache.h"
 #include "forumd/http.h"
 #include "forumd/log.h"
 #include "forumd/migrate.h"
@@ -193,6 +194,7 @@ static int open_loops(struct fd_app *app, char *err, size_t errlen)
             return -1;
         }
         loop->done_queue = fd_loop_new(loop->base);
+        loop->cache = fd_cache_new(app->cfg.cache_bytes);
         loop->store = fd_store_sqlite_open(app->cfg.db_path, false, err, errlen);
         if (!loop->store)
             return -1;
@@ -210,6 +212,7 @@ static void close_loops(struct fd_app *app)
             event_free(loop->drain_timer);
         fd_loop_free(loop->done_queue);
         fd_store_close(loop->store);
+        fd_cache_free(loop->cache);
         if (loop->base)
             event_base_free(loop->base);
     }
@@ -233,6 +236,7 @@ static int serve(struct fd_config *cfg)
         goto out;
     }
     app.writer = fd_writer_new(wstore);
+    app.gens = fd_gens_new();
     app.web_root = find_web_root(app.cfg.web_dir);
     if (!app.web_root && app.cfg.web_dir) {
         fprintf(stderr, "forumd: web folder %s not found\n", app.cfg.web_dir);
@@ -310,6 +314,7 @@ out:
     close_loops(&app);
     free(app.web_root);
     free(app.dummy_hash);
+    free(app.gens);
     fd_config_clear(&app.cfg);
     return rc;
 }

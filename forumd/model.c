@@ -105,3 +105,10 @@ enum fd_consultation_state fd_thread_consultation_state(const struct fd_thread *
         return FD_CONSULT_PLANNED;
     return now < t->closes_at ? FD_CONSULT_OPEN : FD_CONSULT_CLOSED;
 }
+
+int64_t fd_thread_state_changes_at(const struct fd_thread *t, int64_t now)
+{
+    if (t->closes_at == 0 || now >= t->closes_at)
+        return 0;
+    return now < t->opens_at ? t->opens_at : t->closes_at;
+}

@@ -20,6 +20,7 @@ struct fd_server_loop {
     uint64_t next_request_id;
     struct fd_loop *done_queue;
     struct fd_store *store;
+    struct fd_cache *cache;  /* rendered public pages, this loop only */
     struct event *drain_timer;
     int inflight;            /* requests accepted and not yet answered */
     bool draining;
@@ -32,6 +33,7 @@ struct fd_app {
     int n_loops;
     struct fd_work *work;
     struct fd_writer *writer;
+    struct fd_gens *gens;    /* shared generation counters that invalidate cached pages */
     char *dummy_hash;        /* verified against when an email is unknown, so timing says nothing */
 };
 

@@ -19,6 +19,7 @@ struct fd_config {
     size_t pwhash_mem;       /* bytes */
     int http_timeout;        /* seconds of inactivity before a connection is closed */
     size_t max_body;         /* bytes of request body accepted */
+    size_t cache_bytes;      /* rendered-page cache of each loop thread */
     bool secure_cookies;
     bool quiet;              /* no per-request log lines */
 };

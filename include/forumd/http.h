@@ -12,6 +12,7 @@
 #include "forumd/json.h"
 #include "forumd/forum.h"
 #include "forumd/render.h"
+#include "forumd/cache.h"
 
 struct evhttp_request;
 struct evkeyvalq;
@@ -69,6 +70,14 @@ void fd_reply_empty(struct fd_req *r, int status);
 void fd_reply_bytes(struct fd_req *r, int status, const char *ctype, const void *data, size_t len);
 /* Sends the file open on fd (size bytes); takes ownership of fd. */
 void fd_reply_file(struct fd_req *r, int status, const char *ctype, int fd, size_t size);
+/* Answers from the loop's page cache if the page r asks for is cached, fresh for gen, and the
+ * viewer sees the public page (not staff). True if answered (200, or 304 on a matching
+ * If-None-Match). */
+bool fd_req_cached(struct fd_req *r, struct fd_gen_snap gen);
+/* Sends obj (stolen) as a 200 page with an ETag, keeping it in the cache when the viewer sees the
+ * public page. anon lists the anonymous authors on the page; valid_until as in fd_cache_put. */
+void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_t valid_until, const int64_t *anon,
+                   size_t n);
 /* 429 with Retry-After. */
 void fd_reply_busy(struct fd_req *r, int retry_after);
 

@@ -160,5 +160,7 @@ void fd_objective_list_clear(struct fd_objective_list *l);
 enum fd_consultation_state { FD_CONSULT_NONE, FD_CONSULT_PLANNED, FD_CONSULT_OPEN, FD_CONSULT_CLOSED };
 /* The state of t's consultation at time now. */
 enum fd_consultation_state fd_thread_consultation_state(const struct fd_thread *t, int64_t now);
+/* When t's consultation state next changes after now (0 = never): cached pages expire then. */
+int64_t fd_thread_state_changes_at(const struct fd_thread *t, int64_t now);
 
 #endif

@@ -1,5 +1,6 @@
 /* Per-loop LRU cache of rendered pages, and shared generation counters (see cache.h). */
 #include <stdatomic.h>
+#include <sodium.h>
 #include "forumd/cache.h"
 
 /* ---- generations ---- */
@@ -69,7 +70,7 @@ struct entry {
     size_t n_anon;
     char *body;
     size_t len;
-    char etag[24];
+    char etag[FD_ETAG_LEN];
 };
 
 struct fd_cache {
@@ -91,9 +92,17 @@ static uint64_t fnv1a(const char *s, size_t len)
     return h;
 }
 
-void fd_etag_of(const char *body, size_t len, char *buf)
+void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t variant, char *buf)
 {
-    snprintf(buf, 24, "\"%016llx\"", (unsigned long long)fnv1a(body, len));
+    static _Atomic uint32_t boot_salt;
+    uint32_t boot = atomic_load(&boot_salt);
+    if (!boot) {
+        uint32_t mine = randombytes_random() | 1u, none = 0;
+        boot = atomic_compare_exchange_strong(&boot_salt, &none, mine) ? mine : none;
+    }
+    snprintf(buf, FD_ETAG_LEN, "\"%08x-%llx-%llx-%llx-%llx\"", boot, (unsigned long long)gen.object,
+             (unsigned long long)gen.global, (unsigned long long)variant,
+             (unsigned long long)(fnv1a(key, strlen(key)) & 0xffffffffu));
 }
 
 struct fd_cache *fd_cache_new(size_t max_bytes)
@@ -238,7 +247,7 @@ void fd_cache_put(struct fd_cache *c, const char *key, struct fd_gen_snap gen, i
     memcpy(e->body, body, len);
     e->body[len] = '\0';
     e->len = len;
-    fd_etag_of(body, len, e->etag);
+    fd_etag_for(key, gen, 0, e->etag);
     if (entry_cost(e) > c->max_bytes / 8) { /* one page may not crowd out the rest */
         free(e->key);
         free(e->anon);

@@ -184,14 +184,10 @@ void fd_reply_json(struct fd_req *r, int status, json_t *obj)
         fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
         return;
     }
-    /* Escaping '/' keeps "</script>" out of JSON that someone embeds in a page. */
-    char *text = json_dumps(obj, JSON_COMPACT | JSON_ESCAPE_SLASH);
+    size_t len = 0;
+    char *text = fd_json_dump(obj, &len);
     json_decref(obj);
-    if (!text) {
-        fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
-        return;
-    }
-    fd_reply_bytes(r, status, "application/json; charset=utf-8", text, strlen(text));
+    fd_reply_bytes(r, status, "application/json; charset=utf-8", text, len);
     free(text);
 }
 
@@ -290,20 +286,20 @@ bool fd_req_cached(struct fd_req *r, struct fd_gen_snap gen)
 void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_t valid_until, const int64_t *anon,
                    size_t n)
 {
-    char *text = obj ? json_dumps(obj, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
+    size_t len = 0;
+    char *text = fd_json_dump(obj, &len);
     json_decref(obj);
     if (!text) {
         fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
         return;
     }
-    size_t len = strlen(text);
     bool personal = fd_viewer_is_staff(&r->viewer);
     for (size_t i = 0; i < n && !personal; i++)
         personal = r->viewer.id != 0 && anon[i] == r->viewer.id;
     if (!personal)
         fd_cache_put(r->loop->cache, page_key(r), gen, valid_until, anon, n, text, len);
-    char etag[24];
-    fd_etag_of(text, len, etag);
+    char etag[FD_ETAG_LEN];
+    fd_etag_for(page_key(r), gen, personal ? r->viewer.id : 0, etag);
     send_page(r, text, len, etag);
     free(text);
 }

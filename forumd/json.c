@@ -146,3 +146,134 @@ int fd_json_decode(json_t *root, const struct fd_field *fields, void *out, struc
     }
     return 0;
 }
+
+/* ---- output ---- */
+
+struct out {
+    char *buf;
+    size_t len, cap;
+};
+
+static void out_reserve(struct out *o, size_t n)
+{
+    if (o->len + n + 1 <= o->cap)
+        return;
+    size_t cap = o->cap ? o->cap : 4096;
+    while (o->len + n + 1 > cap)
+        cap *= 2;
+    o->buf = fd_xrealloc(o->buf, cap);
+    o->cap = cap;
+}
+
+static void out_put(struct out *o, const char *s, size_t n)
+{
+    out_reserve(o, n);
+    memcpy(o->buf + o->len, s, n);
+    o->len += n;
+}
+
+/* The bytes that cannot appear raw inside a JSON string. */
+static inline bool needs_escape(unsigned char c)
+{
+    return c < 0x20 || c == '"' || c == '\\';
+}
+
+static void out_string(struct out *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    out_reserve(o, n + 2);
+    o->buf[o->len++] = '"';
+    size_t run = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!needs_escape(c))
+            continue;
+        out_put(o, s + run, i - run);
+        run = i + 1;
+        char esc[6] = { '\\', 0 };
+        size_t elen = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\r': esc[1] = 'r'; break;
+        case '\t': esc[1] = 't'; break;
+        default:
+            esc[1] = 'u';
+            esc[2] = '0';
+            esc[3] = '0';
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            elen = 6;
+            break;
+        }
+        out_put(o, esc, elen);
+    }
+    out_put(o, s + run, n - run);
+    out_put(o, "\"", 1);
+}
+
+static void out_value(struct out *o, const json_t *v)
+{
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_OBJECT: {
+        const char *key;
+        json_t *val;
+        bool first = true;
+        out_put(o, "{", 1);
+        json_object_foreach((json_t *)v, key, val) {
+            if (!first)
+                out_put(o, ",", 1);
+            first = false;
+            out_string(o, key, strlen(key));
+            out_put(o, ":", 1);
+            out_value(o, val);
+        }
+        out_put(o, "}", 1);
+        break;
+    }
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *val;
+        out_put(o, "[", 1);
+        json_array_foreach(v, i, val) {
+            if (i)
+                out_put(o, ",", 1);
+            out_value(o, val);
+        }
+        out_put(o, "]", 1);
+        break;
+    }
+    case JSON_STRING:
+        out_string(o, json_string_value(v), json_string_length(v));
+        break;
+    case JSON_INTEGER:
+        out_put(o, num, (size_t)snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v)));
+        break;
+    case JSON_REAL:
+        out_put(o, num, (size_t)snprintf(num, sizeof num, "%.17g", json_real_value(v)));
+        break;
+    case JSON_TRUE:
+        out_put(o, "true", 4);
+        break;
+    case JSON_FALSE:
+        out_put(o, "false", 5);
+        break;
+    default:
+        out_put(o, "null", 4);
+        break;
+    }
+}
+
+char *fd_json_dump(const json_t *v, size_t *len)
+{
+    if (!v)
+        return NULL;
+    struct out o = { 0 };
+    out_value(&o, v);
+    out_reserve(&o, 0);
+    o.buf[o.len] = '\0';
+    *len = o.len;
+    return o.buf;
+}

@@ -12,10 +12,11 @@ json_t *fd_time_json(int64_t t)
     return t ? json_string(fd_time_rfc3339(t, buf)) : json_null();
 }
 
-/* A string or null; jansson's "s?" would do the same, but this one refuses invalid UTF-8 loudly. */
+/* A string or null. Stored text was checked as UTF-8 when it was accepted, so it is not checked a
+ * second time on every read (jansson's check is the costliest part of rendering a long page). */
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
 }
 
 json_t *fd_user_json(const struct fd_user *u, const struct fd_viewer *v)
@@ -73,9 +74,9 @@ static json_t *consultation_json(const struct fd_thread *t, int64_t now)
 
 json_t *fd_thread_json(const struct fd_thread *t, const struct fd_viewer *v, int64_t now)
 {
-    return json_pack("{s:I, s:I, s:o, s:s, s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:o, s:o}", "id", (json_int_t)t->id,
+    return json_pack("{s:I, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:o, s:o}", "id", (json_int_t)t->id,
                      "objective_id", (json_int_t)t->objective_id, "key_action_id", id_or_null(t->key_action_id),
-                     "title", t->title, "author", author_json(&t->author, t->anonymous, v), "anonymous",
+                     "title", str_or_null(t->title), "author", author_json(&t->author, t->anonymous, v), "anonymous",
                      t->anonymous, "created_at", fd_time_json(t->created_at), "last_post_at",
                      fd_time_json(t->last_post_at), "post_count", (json_int_t)t->post_count, "locked", t->locked,
                      "pinned", t->pinned, "consultation", consultation_json(t, now), "official_post_id",

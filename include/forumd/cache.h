@@ -47,6 +47,12 @@ void fd_cache_free(struct fd_cache *c);
  * the page's anonymous authors (they see their own name, so not the public page). */
 bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, int64_t now, int64_t viewer_id,
                   struct fd_cached_page *out);
+/* The ETag of the page at key as rendered for generations gen and variant (0 for the public page,
+ * else the viewer's id): derived from the generations, not the body, so it costs nothing to
+ * compute, and salted per process so that counters restarting from zero never repeat one. buf
+ * must hold FD_ETAG_LEN bytes. */
+#define FD_ETAG_LEN 48
+void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t variant, char *buf);
 /* Stores a copy of body under key, evicting the least recently used pages to stay within the
  * limit. anon lists the ids of anonymous authors on the page (n of them); valid_until 0 means no
  * clock dependence. */
@@ -54,7 +60,5 @@ void fd_cache_put(struct fd_cache *c, const char *key, struct fd_gen_snap gen, i
                   const int64_t *anon, size_t n, const char *body, size_t len);
 /* Hits, misses and bytes held, for the log and the benchmark. */
 void fd_cache_stats(const struct fd_cache *c, uint64_t *hits, uint64_t *misses, size_t *bytes);
-/* A strong ETag for a body: a quoted 64-bit hash. buf must hold 24 bytes. */
-void fd_etag_of(const char *body, size_t len, char *buf);
 
 #endif

@@ -47,7 +47,7 @@ int fd_auth_token_hash(const char *str, uint8_t hash[FD_TOKEN_HASH_LEN])
 {
     uint8_t raw[FD_TOKEN_BYTES];
     size_t len = 0;
-    if (!str || strlen(str) != FD_TOKEN_STR_LEN - 1 ||
+    if (!str || strlen(str) != FD_TOKEN_STR_LEN - 1 || !fd_is_base64url(str) ||
         sodium_base642bin(raw, sizeof raw, str, FD_TOKEN_STR_LEN - 1, NULL, &len, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
         len != sizeof raw)

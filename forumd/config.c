@@ -71,14 +71,14 @@ static bool same_name(const char *a, const char *b)
     return *a == *b;
 }
 
-static int parse_ll(const char *v, long long lo, long long hi, long long *out)
+/* A decimal number in lo..hi; sizes may carry a K, M or G suffix. */
+static int parse_ll(const char *v, long long lo, long long hi, bool size, long long *out)
 {
     char *end;
     errno = 0;
     long long n = strtoll(v, &end, 10);
     if (errno || end == v)
         return -1;
-    /* sizes may carry a K/M/G suffix */
     long long mul = 1;
     if (*end == 'K' || *end == 'k')
         mul = 1024;
@@ -86,8 +86,11 @@ static int parse_ll(const char *v, long long lo, long long hi, long long *out)
         mul = 1024 * 1024;
     else if (*end == 'G' || *end == 'g')
         mul = 1024LL * 1024 * 1024;
-    if (mul != 1)
+    if (mul != 1) {
+        if (!size)
+            return -1;
         end++;
+    }
     if (*end != '\0' || __builtin_mul_overflow(n, mul, &n) || n < lo || n > hi)
         return -1;
     *out = n;
@@ -98,13 +101,20 @@ static int set_listen(struct fd_config *cfg, const char *v)
 {
     const char *colon = strrchr(v, ':');
     long long port;
-    if (!colon || colon == v || parse_ll(colon + 1, 0, 65535, &port) < 0)
+    if (!colon || colon == v || parse_ll(colon + 1, 0, 65535, false, &port) < 0)
         return -1;
     const char *host = v;
     size_t hlen = (size_t)(colon - v);
-    if (host[0] == '[' && hlen > 2 && host[hlen - 1] == ']') {
+    /* IPv6 addresses come in brackets ("[::1]:8080"); anything else may not hold ':' or brackets */
+    if (host[0] == '[') {
+        if (hlen < 3 || host[hlen - 1] != ']')
+            return -1;
         host++;
         hlen -= 2;
+        if (memchr(host, '[', hlen) || memchr(host, ']', hlen))
+            return -1;
+    } else if (memchr(host, ':', hlen) || memchr(host, '[', hlen) || memchr(host, ']', hlen)) {
+        return -1;
     }
     free(cfg->listen_host);
     cfg->listen_host = fd_xstrndup(host, hlen);
@@ -138,7 +148,7 @@ int fd_config_set(struct fd_config *cfg, const char *name, const char *value, ch
                 ok = false;
             break;
         default:
-            ok = parse_ll(value, o->lo, o->hi, &n) == 0;
+            ok = parse_ll(value, o->lo, o->hi, o->kind == O_SIZE, &n) == 0;
             if (!ok)
                 break;
             if (o->kind == O_INT)

@@ -20,7 +20,7 @@ int fd_cursor_decode(const char *s, char kind, int n, struct fd_cursor *out)
 {
     unsigned char plain[96];
     size_t len = 0;
-    if (!s || strlen(s) > 120 ||
+    if (!s || strlen(s) > 120 || !fd_is_base64url(s) ||
         sodium_base642bin(plain, sizeof plain - 1, s, strlen(s), NULL, &len, NULL,
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0)
         return -1;

@@ -96,8 +96,7 @@ void h_static(struct fd_req *r)
              (unsigned long long)st.st_mtim.tv_sec * 1000000000ULL + (unsigned long long)st.st_mtim.tv_nsec);
     fd_req_header_out(r, "ETag", etag);
     fd_req_header_out(r, "Cache-Control", "no-cache");
-    const char *inm = fd_req_header(r, "If-None-Match");
-    if (inm && strstr(inm, etag)) {
+    if (fd_req_etag_matches(r, etag)) {
         close(fd);
         fd_reply_empty(r, 304);
         return;

@@ -266,11 +266,34 @@ static void send_page(struct fd_req *r, const char *body, size_t len, const char
 {
     fd_req_header_out(r, "ETag", etag);
     fd_req_header_out(r, "Cache-Control", "private, no-cache");
-    const char *inm = fd_req_header(r, "If-None-Match");
-    if (inm && strstr(inm, etag))
+    if (fd_req_etag_matches(r, etag))
         fd_reply_empty(r, 304);
     else
         fd_reply_bytes(r, 200, "application/json; charset=utf-8", body, len);
+}
+
+bool fd_req_etag_matches(struct fd_req *r, const char *etag)
+{
+    const char *inm = fd_req_header(r, "If-None-Match");
+    if (!inm)
+        return false;
+    size_t elen = strlen(etag);
+    /* a list of entity tags, each possibly weak (W/"..."), or "*" */
+    for (const char *p = inm; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (*p == '*')
+            return true;
+        if (!strncmp(p, "W/", 2))
+            p += 2;
+        if (!strncmp(p, etag, elen) && (p[elen] == '\0' || p[elen] == ',' || p[elen] == ' '))
+            return true;
+        const char *comma = strchr(p, ',');
+        if (!comma)
+            break;
+        p = comma;
+    }
+    return false;
 }
 
 bool fd_req_cached(struct fd_req *r, struct fd_gen_snap gen)
@@ -549,6 +572,10 @@ static int parse_request(struct fd_req *r)
     }
     r->path = path;
     const char *q = evhttp_uri_get_query(uri);
+    if (q && strcasestr(q, "%00")) {
+        fd_reply_error(r, 400, "bad_request", NULL, "The query string must not contain NUL characters.");
+        return -1;
+    }
     if (q) {
         r->query = fd_xcalloc(1, sizeof *r->query);
         TAILQ_INIT(r->query);

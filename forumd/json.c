@@ -115,6 +115,8 @@ static int decode_one(const struct fd_field *f, json_t *v, void *out, struct fd_
         return 0;
     case FD_FT_CUSTOM:
         err->field = NULL;
+        err->status = 400;
+        err->code = "validation_failed";
         if (f->decode(v, dst, err) < 0) {
             if (!err->field)
                 err->field = f->name;

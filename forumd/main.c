@@ -226,6 +226,13 @@ static int serve(struct fd_config *cfg)
     int rc = 1, fd = -1, port = 0;
     app.cfg = *cfg;
     memset(cfg, 0, sizeof *cfg); /* app owns the strings now */
+    /* Signals are taken by this thread alone, with sigwait: blocked before any other thread
+     * (writer, workers, loops) starts, so that every thread inherits the mask. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
     if (fd_auth_init() < 0 || evthread_use_pthreads() < 0) {
         fprintf(stderr, "forumd: cannot initialise libsodium or libevent threads\n");
         goto out;
@@ -264,12 +271,6 @@ static int serve(struct fd_config *cfg)
     fd = -1;
     app.work = fd_work_new(app.cfg.workers, 32);
 
-    /* Signals are taken by this thread alone, with sigwait; the loop threads inherit the mask. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
 
     struct timeval hour = { 3600, 0 };
     struct event *purge = event_new(app.loops[0].base, -1, EV_PERSIST, purge_timer, &app);

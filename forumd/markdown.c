@@ -21,6 +21,16 @@ bool fd_markdown_url_allowed(const char *url)
             continue;
         if (*p == ':')
             break;
+        /* An entity, or a percent-escape ahead of a colon, where a scheme would stand can only
+         * be an attempt to smuggle one past a filter: no honest link starts that way. */
+        if (*p == '&')
+            return false;
+        if (*p == '%') {
+            size_t span = strcspn((const char *)p, "/?#");
+            const char *colon = strchr((const char *)p, ':');
+            if (colon && (size_t)(colon - (const char *)p) < span)
+                return false;
+        }
         if (*p == '/' || *p == '?' || *p == '#')
             return true; /* no scheme: relative */
         if (!(isalnum(*p) || *p == '+' || *p == '-' || *p == '.'))
@@ -36,11 +46,21 @@ bool fd_markdown_url_allowed(const char *url)
 }
 
 /* Replaces a link or image node by a custom inline that writes our own <a> around its children. */
+static bool inside_link(cmark_node *node)
+{
+    for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
+        if (cmark_node_get_type(p) == CMARK_NODE_LINK)
+            return true;
+    return false;
+}
+
 static void rewrite_link(cmark_node *node)
 {
     const char *url = cmark_node_get_url(node);
     const char *title = cmark_node_get_title(node);
-    bool ok = url && *url && fd_markdown_url_allowed(url);
+    /* An image inside a link keeps only its text: anchors must not nest. */
+    bool nested = cmark_node_get_type(node) == CMARK_NODE_IMAGE && inside_link(node);
+    bool ok = !nested && url && *url && fd_markdown_url_allowed(url);
     cmark_node *repl = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
     if (ok) {
         char *href = fd_esc_html_attr_dup(url);

@@ -26,6 +26,9 @@ enum q {
 
 #define USER_COLS "u.id, u.email, u.display_name, u.role, u.stakeholder_type, u.organisation, u.country," \
                   " u.transparency_register_id, u.created_at, u.suspended_until, u.password_hash"
+/* The same columns without the password hash, for the lookups made on every request. */
+#define USER_COLS_NO_HASH "u.id, u.email, u.display_name, u.role, u.stakeholder_type, u.organisation, u.country," \
+                          " u.transparency_register_id, u.created_at, u.suspended_until, NULL"
 #define AUTHOR_COLS "a.id, a.display_name, a.stakeholder_type, a.organisation, a.country"
 #define THREAD_SELECT "SELECT t.id, t.objective_id, t.key_action_id, t.title, t.anonymous, t.created_at," \
                       " t.last_post_at, t.post_count, t.locked, t.pinned, t.opens_at, t.closes_at," \
@@ -49,13 +52,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_USER_BY_EMAIL] = "SELECT " USER_COLS " FROM users u WHERE u.email = ?1",
     [Q_USER_SET_HASH] = "UPDATE users SET password_hash = ?2 WHERE id = ?1",
     [Q_SESSION_INSERT] = "INSERT INTO sessions(user_id, token_hash, created_at, last_seen_at) VALUES(?1, ?2, ?3, ?3)",
-    [Q_SESSION_FIND] = "SELECT s.id, s.created_at, s.last_seen_at, " USER_COLS
+    [Q_SESSION_FIND] = "SELECT s.id, s.created_at, s.last_seen_at, " USER_COLS_NO_HASH
                        " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
     [Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?2",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
     [Q_SESSIONS_PURGE] = "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
     [Q_TOKEN_INSERT] = "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
-    [Q_TOKEN_FIND] = "SELECT k.id, " USER_COLS " FROM api_tokens k JOIN users u ON u.id = k.user_id"
+    [Q_TOKEN_FIND] = "SELECT k.id, " USER_COLS_NO_HASH " FROM api_tokens k JOIN users u ON u.id = k.user_id"
                      " WHERE k.token_hash = ?1",
     [Q_TOKEN_DELETE] = "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2",
     [Q_OBJECTIVES] = OBJECTIVE_SELECT "ORDER BY number",

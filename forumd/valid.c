@@ -155,7 +155,7 @@ bool fd_valid_transparency_id(const char *s)
         else if (!isdigit((unsigned char)*p))
             return false;
     }
-    return hyphens <= 1;
+    return hyphens == 1;
 }
 
 int fd_parse_id(const char *s, int64_t *out)

@@ -25,6 +25,10 @@ enum fd_err {
     FD_EFULL = -10, /* disk full */
 };
 
+/* True if s consists only of base64url characters (A-Z a-z 0-9 - _). libsodium's decoder reads
+ * bytes above 0x7f as '_', so text must be checked before it is decoded. */
+bool fd_is_base64url(const char *s);
+
 #define FD_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Allocation that aborts on failure. */

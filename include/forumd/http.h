@@ -81,6 +81,8 @@ void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_
 /* 429 with Retry-After. */
 void fd_reply_busy(struct fd_req *r, int retry_after);
 
+/* True if the request's If-None-Match names etag (or is "*"). */
+bool fd_req_etag_matches(struct fd_req *r, const char *etag);
 /* Adds a response header. */
 void fd_req_header_out(struct fd_req *r, const char *name, const char *value);
 /* A request header, or NULL. */

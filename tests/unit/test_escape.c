@@ -1,0 +1,88 @@
+/* Unit tests of escape.c: HTML text and attribute escaping. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include "forumd/escape.h"
+
+struct esc_case {
+    char in[64];
+    char text[128]; /* fd_esc_html_text_dup */
+    char attr[128]; /* fd_esc_html_attr_dup */
+};
+
+static const struct esc_case esc_cases[] = {
+    { "", "", "" },
+    { "plain text", "plain text", "plain text" },
+    { "<script>", "&lt;script&gt;", "&lt;script&gt;" },
+    { "a & b", "a &amp; b", "a &amp; b" },
+    { "&amp;", "&amp;amp;", "&amp;amp;" }, /* already escaped text is escaped again: no double meaning */
+    { "\"quoted\"", "\"quoted\"", "&quot;quoted&quot;" },
+    { "it's", "it's", "it&#39;s" },
+    { "\"><script>", "\"&gt;&lt;script&gt;", "&quot;&gt;&lt;script&gt;" },
+    { "' onmouseover='x", "' onmouseover='x", "&#39; onmouseover=&#39;x" },
+    { "<<>>&&\"\"''", "&lt;&lt;&gt;&gt;&amp;&amp;\"\"''",
+      "&lt;&lt;&gt;&gt;&amp;&amp;&quot;&quot;&#39;&#39;" },
+    { "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80", "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80",
+      "\xc3\xa9t\xc3\xa9 \xf0\x9f\x98\x80" },
+    { "tab\tnew\nline", "tab\tnew\nline", "tab\tnew\nline" },
+    { "=`/", "=`/", "=`/" },
+};
+
+ParameterizedTestParameters(escape, table)
+{
+    return cr_make_param_array(struct esc_case, esc_cases, FD_ARRAY_LEN(esc_cases));
+}
+
+ParameterizedTest(const struct esc_case *c, escape, table)
+{
+    char *t = fd_esc_html_text_dup(c->in);
+    char *a = fd_esc_html_attr_dup(c->in);
+    cr_assert_str_eq(t, c->text, "text of '%s'", c->in);
+    cr_assert_str_eq(a, c->attr, "attr of '%s'", c->in);
+    free(t);
+    free(a);
+}
+
+Test(escape, html_attr_quotes)
+{
+    char *s = fd_esc_html_attr_dup("\"><script>");
+    cr_assert_str_eq(s, "&quot;&gt;&lt;script&gt;");
+    free(s);
+}
+
+Test(escape, output_never_contains_markup_characters)
+{
+    /* Every byte value but NUL, escaped as an attribute: no raw < > " ' may remain, and every & starts
+     * one of the five entities. */
+    char in[256];
+    for (int i = 1; i < 256; i++)
+        in[i - 1] = (char)i;
+    in[255] = '\0';
+    char *a = fd_esc_html_attr_dup(in);
+    char *t = fd_esc_html_text_dup(in);
+    cr_assert_null(strpbrk(a, "<>\"'"), "%s", a);
+    cr_assert_null(strpbrk(t, "<>"), "%s", t);
+    static const char *const entities[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&#39;" };
+    for (const char *p = a; (p = strchr(p, '&')) != NULL; p++) {
+        bool ok = false;
+        for (size_t i = 0; i < FD_ARRAY_LEN(entities); i++)
+            ok |= !strncmp(p, entities[i], strlen(entities[i]));
+        cr_assert(ok, "bare & at %s", p);
+    }
+    free(a);
+    free(t);
+}
+
+Test(escape, long_input_of_only_special_characters)
+{
+    /* The worst case for the output size: every character grows to six. */
+    size_t n = 100000;
+    char *in = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        in[i] = "\"'<>&"[i % 5];
+    in[n] = '\0';
+    char *a = fd_esc_html_attr_dup(in);
+    cr_assert_eq(strlen(a), n / 5 * (6 + 5 + 4 + 4 + 5));
+    cr_assert_eq(strncmp(a, "&quot;&#39;&lt;&gt;&amp;", 24), 0);
+    free(a);
+    free(in);
+}

@@ -1,0 +1,112 @@
+// Entry point: learns who is signed in, keeps the header in step, and routes #/ addresses to
+// views. Hash routing means the server needs no fallback routes for the front end.
+import { h } from './dom.js';
+import * as session from './session.js';
+import { errorPage, loading } from './ui.js';
+import * as objectivesView from './views/objectives.js';
+import * as objectiveView from './views/objective.js';
+import * as threadView from './views/thread.js';
+import * as composeView from './views/compose.js';
+import * as loginView from './views/login.js';
+import * as registerView from './views/register.js';
+
+const routes = [
+  { pattern: /^\/$/, view: objectivesView, nav: 'home' },
+  { pattern: /^\/o\/([^/]+)$/, view: objectiveView, keys: ['slug'], nav: 'home' },
+  { pattern: /^\/o\/([^/]+)\/new$/, view: composeView, keys: ['slug'], nav: 'home' },
+  { pattern: /^\/t\/([1-9]\d*)$/, view: threadView, keys: ['id'], nav: 'home' },
+  { pattern: /^\/login$/, view: loginView, nav: 'login' },
+  { pattern: /^\/register$/, view: registerView, nav: 'register' },
+];
+
+const notFound = {
+  async render() {
+    const err = new Error('There is no page at this address. It may have been mistyped.');
+    throw Object.assign(err, { status: 404 });
+  },
+};
+
+const main = document.getElementById('main');
+const navList = document.getElementById('site-nav');
+let generation = 0;
+let firstRender = true;
+
+function parseHash() {
+  const raw = window.location.hash || '#/';
+  const [path, qs = ''] = raw.slice(1).split('?');
+  return { raw, path: path || '/', query: new URLSearchParams(qs) };
+}
+
+function match(path) {
+  for (const r of routes) {
+    const m = r.pattern.exec(path);
+    if (m) {
+      const params = {};
+      (r.keys || []).forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
+      return { route: r, params };
+    }
+  }
+  return { route: { view: notFound, nav: null }, params: {} };
+}
+
+function renderNav(current) {
+  const user = session.currentUser();
+  const link = (href, label, key) => h('li', {},
+    h('a', { href, 'aria-current': key === current ? 'page' : false }, label));
+  const { raw } = parseHash();
+  const back = /^#\/(login|register)/.test(raw) ? '' : `?next=${encodeURIComponent(raw)}`;
+  navList.replaceChildren(
+    link('#/', 'Strategic objectives', 'home'),
+    ...(user
+      ? [
+        h('li', { class: 'site-nav-user' }, 'Signed in as ', h('strong', {}, user.display_name)),
+        h('li', {}, h('button', { type: 'button', class: 'nav-button', on: { click: signOut } }, 'Sign out')),
+      ]
+      : [link(`#/login${back}`, 'Sign in', 'login'), link('#/register', 'Register', 'register')]));
+}
+
+async function signOut() {
+  await session.signOut();
+  await render();
+}
+
+async function render() {
+  const { raw, path, query } = parseHash();
+  // Hashes that are not routes (a skip link's #main, say) are in-page anchors: leave the page be.
+  if (!raw.startsWith('#/')) return;
+  const { route, params } = match(path);
+  const mine = ++generation;
+  renderNav(route.nav);
+  main.setAttribute('aria-busy', 'true');
+  main.replaceChildren(loading());
+
+  // Views build into a detached container, so a slow answer for a page already left is dropped.
+  const page = h('div', { class: 'page' });
+  try {
+    await route.view.render(page, { params, query });
+  } catch (err) {
+    if (mine !== generation) return;
+    const title = err.status === 404 ? 'Page not found' : 'This page could not be loaded';
+    page.replaceChildren(...errorPage(title, err));
+  }
+  if (mine !== generation) return;
+  main.replaceChildren(page);
+  main.removeAttribute('aria-busy');
+  window.scrollTo(0, 0);
+  // On first load the browser's own focus start is right; afterwards, announce the new page.
+  if (!firstRender) {
+    const heading = page.querySelector('h1');
+    if (heading) heading.focus();
+  }
+  firstRender = false;
+}
+
+document.querySelector('.skip-link').addEventListener('click', (ev) => {
+  ev.preventDefault();
+  main.focus();
+  main.scrollIntoView();
+});
+
+session.onChange(() => renderNav(match(parseHash().path).route.nav));
+window.addEventListener('hashchange', render);
+session.load().then(render);

@@ -1,0 +1,35 @@
+-- Mixed read/write, 95/5: 80% thread pages, 15% thread lists, 5% replies (POST
+-- /api/v1/threads/{id}/posts) by signed-in users (SESSIONS, cookie + X-CSRF-Token). Thread ids
+-- are random in 1..THREADS. Prints "statuses: ..." at the end.
+local dir = string.match(debug.getinfo(1, "S").source, "^@(.*/)") or "./"
+local c = dofile(dir .. "common.lua")
+local threads = c.env_number("THREADS", 1000)
+local sessions, bodies
+
+setup = c.setup
+done = c.done
+
+function init(args)
+   c.seed()
+   sessions = c.sessions()
+   bodies = {}
+   for i = 1, 64 do bodies[i] = c.post_body() end
+end
+
+function request()
+   local x = math.random(100)
+   local id = math.random(1, threads)
+   if x <= 5 and #sessions > 0 then
+      local s = sessions[math.random(#sessions)]
+      return wrk.format("POST", "/api/v1/threads/" .. id .. "/posts", {
+         ["Cookie"] = s.cookie, ["X-CSRF-Token"] = s.csrf, ["Content-Type"] = "application/json",
+      }, bodies[math.random(#bodies)])
+   elseif x <= 20 then
+      return wrk.format("GET", "/api/v1/objectives/" .. math.random(1, 5) .. "/threads")
+   end
+   return wrk.format("GET", "/api/v1/threads/" .. id)
+end
+
+function response(status, headers, body)
+   c.count(status)
+end

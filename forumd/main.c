@@ -160,9 +160,8 @@ static void drain_task(void *arg)
 
 static int purge_sessions(struct fd_store *s, void *arg)
 {
-    struct fd_app *app = arg;
-    int64_t now = fd_now();
-    return fd_store_sessions_purge(s, now - app->cfg.session_idle, now - app->cfg.session_max);
+    const int64_t *cutoff = arg; /* idle before, created before */
+    return fd_store_sessions_purge(s, cutoff[0], cutoff[1]);
 }
 
 static void purge_timer(evutil_socket_t fd, short what, void *arg)
@@ -170,7 +169,10 @@ static void purge_timer(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     struct fd_app *app = arg;
-    fd_writer_submit(app->writer, NULL, purge_sessions, NULL, app);
+    int64_t now = fd_now(), *cutoff = fd_xmalloc(2 * sizeof *cutoff);
+    cutoff[0] = now - app->cfg.session_idle;
+    cutoff[1] = now - app->cfg.session_max;
+    fd_writer_submit(app->writer, NULL, purge_sessions, NULL, cutoff);
 }
 
 /* Runs the callbacks that finished while the loops were stopping, so nothing is left unanswered. */

@@ -229,6 +229,15 @@ static int one_row(struct fd_sqlite *s, sqlite3_stmt *st, void (*fn)(sqlite3_stm
     return err;
 }
 
+/* Runs statement q with one id bound and reads its single row with fn. */
+static int row_by_id(struct fd_sqlite *s, enum q q, int64_t id, void (*fn)(sqlite3_stmt *, void *), void *out)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return one_row(s, st, fn, out);
+}
+
 static void user_row(sqlite3_stmt *st, void *out)
 {
     read_user(st, 0, out);
@@ -236,11 +245,7 @@ static void user_row(sqlite3_stmt *st, void *out)
 
 static int sq_user_get(struct fd_store *store, int64_t id, struct fd_user *out)
 {
-    struct fd_sqlite *s = S(store);
-    sqlite3_stmt *st = stmt(s, Q_USER_GET);
-    if (st)
-        sqlite3_bind_int64(st, 1, id);
-    return one_row(s, st, user_row, out);
+    return row_by_id(S(store), Q_USER_GET, id, user_row, out);
 }
 
 static int sq_user_by_email(struct fd_store *store, const char *email, struct fd_user *out)
@@ -570,11 +575,7 @@ static int sq_threads_page(struct fd_store *store, int64_t objective_id, int64_t
 
 static int sq_thread_get(struct fd_store *store, int64_t id, struct fd_thread *out)
 {
-    struct fd_sqlite *s = S(store);
-    sqlite3_stmt *st = stmt(s, Q_THREAD_GET);
-    if (st)
-        sqlite3_bind_int64(st, 1, id);
-    return one_row(s, st, thread_row, out);
+    return row_by_id(S(store), Q_THREAD_GET, id, thread_row, out);
 }
 
 static int sq_posts_page(struct fd_store *store, int64_t thread_id, int64_t after_id, int limit,
@@ -595,11 +596,7 @@ static int sq_posts_page(struct fd_store *store, int64_t thread_id, int64_t afte
 
 static int sq_post_get(struct fd_store *store, int64_t id, struct fd_post *out)
 {
-    struct fd_sqlite *s = S(store);
-    sqlite3_stmt *st = stmt(s, Q_POST_GET);
-    if (st)
-        sqlite3_bind_int64(st, 1, id);
-    return one_row(s, st, post_row, out);
+    return row_by_id(S(store), Q_POST_GET, id, post_row, out);
 }
 
 /* Inserts a post and keeps the thread's and objective's counters in step. */

@@ -187,14 +187,20 @@ int fd_work_submit(struct fd_work *w, struct fd_loop *loop, fd_task_fn *job, fd_
     return 0;
 }
 
+/* Tells the threads waiting on cv that they should stop once their queue is empty. */
+static void request_stop(pthread_mutex_t *mu, pthread_cond_t *cv, bool *stop)
+{
+    pthread_mutex_lock(mu);
+    *stop = true;
+    pthread_cond_broadcast(cv);
+    pthread_mutex_unlock(mu);
+}
+
 void fd_work_free(struct fd_work *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    request_stop(&w->mu, &w->cv, &w->stop);
     for (int i = 0; i < w->n; i++)
         pthread_join(w->threads[i], NULL);
     /* Workers drain the queue before they see stop with an empty queue, so nothing is left. */
@@ -241,6 +247,8 @@ static void finish(struct task *t, int commit_rc)
         if (t->txn_done && t->loop) {
             loop_push(t->loop, t);
         } else {
+            if (!t->txn_done)
+                free(t->arg); /* fire and forget: the writer owns arg */
             free(t);
         }
         t = next;
@@ -328,10 +336,7 @@ void fd_writer_free(struct fd_writer *w)
 {
     if (!w)
         return;
-    pthread_mutex_lock(&w->mu);
-    w->stop = true;
-    pthread_cond_broadcast(&w->cv);
-    pthread_mutex_unlock(&w->mu);
+    request_stop(&w->mu, &w->cv, &w->stop);
     pthread_join(w->thread, NULL);
     fd_store_close(w->store);
     pthread_cond_destroy(&w->cv);

@@ -42,7 +42,8 @@ typedef void fd_txn_done_fn(void *arg, int rc);
 
 /* Starts the writer on store s (which it then owns and closes). */
 struct fd_writer *fd_writer_new(struct fd_store *s);
-/* Queues a write. done may be NULL (fire and forget, then loop may be NULL too). */
+/* Queues a write. done may be NULL for fire and forget (then loop may be NULL too): arg is then
+ * owned by the writer and released with free() once the job has run or failed. */
 void fd_writer_submit(struct fd_writer *w, struct fd_loop *loop, fd_txn_fn *txn, fd_txn_done_fn *done, void *arg);
 /* Commits what is queued, stops the thread, closes its store and frees w. */
 void fd_writer_free(struct fd_writer *w);

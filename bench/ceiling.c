@@ -23,6 +23,7 @@
 #include <event2/buffer.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/thread.h>
+#include "forumd/http.h"
 
 #define MAX_LOOPS 64
 
@@ -67,34 +68,6 @@ static int parse_long(const char *v, long lo, long hi, long *out)
         return -1;
     *out = n;
     return 0;
-}
-
-/* A listening socket on host:port (port 0 picks one); -1 on failure. */
-static int listen_on(const char *host, const char *port, int *port_out)
-{
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
-    if (getaddrinfo(host, port, &hints, &res) != 0)
-        return -1;
-    int fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    int one = 1;
-    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
-        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 ||
-        bind(fd, res->ai_addr, res->ai_addrlen) < 0 || listen(fd, 1024) < 0) {
-        if (fd >= 0)
-            close(fd);
-        freeaddrinfo(res);
-        return -1;
-    }
-    freeaddrinfo(res);
-    struct sockaddr_storage ss;
-    socklen_t sl = sizeof ss;
-    getsockname(fd, (struct sockaddr *)&ss, &sl);
-    *port_out = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
-                                               : ((struct sockaddr_in *)&ss)->sin_port);
-    return fd;
 }
 
 int main(int argc, char **argv)
@@ -159,9 +132,11 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     evthread_use_pthreads();
     int portnum = 0;
-    int fd = listen_on(host, port, &portnum);
+    char err[256];
+    /* the very socket set-up forumd uses, so that the ceiling differs from it only in the handler */
+    int fd = fd_http_listen(host, (int)strtol(port, NULL, 10), &portnum, err, sizeof err);
     if (fd < 0) {
-        fprintf(stderr, "forumd-ceiling: cannot listen on %s:%s: %s\n", host, port, strerror(errno));
+        fprintf(stderr, "forumd-ceiling: %s\n", err);
         return 1;
     }
     struct loop loops[MAX_LOOPS] = {{0}};

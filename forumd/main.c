@@ -146,6 +146,12 @@ static char *find_web_root(const char *configured)
     return NULL;
 }
 
+/* Copies the write-ahead log into the database in the background (see store.h). */
+static int checkpoint_tick(struct fd_store *s)
+{
+    return fd_store_checkpoint(s);
+}
+
 static void *loop_main(void *arg)
 {
     struct fd_server_loop *loop = arg;
@@ -244,7 +250,14 @@ static int serve(struct fd_config *cfg)
         fprintf(stderr, "forumd: %s\n", err);
         goto out;
     }
+    fd_store_auto_checkpoint(wstore, false);
     app.writer = fd_writer_new(wstore);
+    struct fd_store *cstore = fd_store_sqlite_open(app.cfg.db_path, false, err, sizeof err);
+    if (!cstore) {
+        fprintf(stderr, "forumd: %s\n", err);
+        goto out;
+    }
+    app.checkpointer = fd_ticker_new(cstore, 250, checkpoint_tick);
     app.gens = fd_gens_new();
     app.web_root = find_web_root(app.cfg.web_dir);
     if (!app.web_root && app.cfg.web_dir) {
@@ -304,6 +317,8 @@ static int serve(struct fd_config *cfg)
     fd_writer_free(app.writer);
     app.writer = NULL;
     flush_loops(&app);
+    fd_ticker_free(app.checkpointer);
+    app.checkpointer = NULL;
     int unanswered = 0;
     for (int i = 0; i < app.n_loops; i++)
         unanswered += app.loops[i].inflight;
@@ -314,6 +329,7 @@ out:
         close(fd);
     fd_work_free(app.work);
     fd_writer_free(app.writer);
+    fd_ticker_free(app.checkpointer);
     close_loops(&app);
     free(app.web_root);
     free(app.dummy_hash);

@@ -180,6 +180,19 @@ static int sq_savepoint(struct fd_store *s) { return tx(s, Q_SAVEPOINT); }
 static int sq_savepoint_release(struct fd_store *s) { return tx(s, Q_RELEASE); }
 static int sq_savepoint_rollback(struct fd_store *s) { return tx(s, Q_ROLLBACK_TO); }
 
+static int sq_auto_checkpoint(struct fd_store *store, bool on)
+{
+    /* 1000 pages is SQLite's default */
+    return map_rc(S(store), sqlite3_wal_autocheckpoint(S(store)->db, on ? 1000 : 0));
+}
+
+static int sq_checkpoint(struct fd_store *store)
+{
+    /* PASSIVE: copies what it can without waiting for readers or blocking the writer */
+    int rc = sqlite3_wal_checkpoint_v2(S(store)->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return rc == SQLITE_BUSY ? FD_OK : map_rc(S(store), rc);
+}
+
 static int sq_health(struct fd_store *store)
 {
     struct fd_sqlite *s = S(store);
@@ -685,6 +698,8 @@ static void sq_close(struct fd_store *store)
 static const struct fd_store_ops sqlite_ops = {
     .close = sq_close,
     .health = sq_health,
+    .auto_checkpoint = sq_auto_checkpoint,
+    .checkpoint = sq_checkpoint,
     .tx_begin = sq_tx_begin,
     .tx_commit = sq_tx_commit,
     .tx_rollback = sq_tx_rollback,

@@ -1,6 +1,8 @@
 /* Worker threads, the group-commit writer, and the completion queues that bring results back to
  * the event loops. See the DESIGN note in work.h. */
+#include <errno.h>
 #include <pthread.h>
+#include <time.h>
 #include <event2/event.h>
 #include "forumd/work.h"
 #include "forumd/log.h"
@@ -342,4 +344,70 @@ void fd_writer_free(struct fd_writer *w)
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);
+}
+
+/* ---- ticker ---- */
+
+struct fd_ticker {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    bool stop;
+    int interval_ms;
+    int (*fn)(struct fd_store *s);
+    struct fd_store *store;
+    pthread_t thread;
+};
+
+static void *ticker_main(void *arg)
+{
+    struct fd_ticker *t = arg;
+    pthread_mutex_lock(&t->mu);
+    while (!t->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_MONOTONIC, &until);
+        until.tv_sec += t->interval_ms / 1000;
+        until.tv_nsec += (long)(t->interval_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu, &until) != ETIMEDOUT)
+            ;
+        pthread_mutex_unlock(&t->mu);
+        int rc = t->fn(t->store);
+        if (rc != FD_OK)
+            fd_log_warn("event=ticker.failed rc=%d", rc);
+        pthread_mutex_lock(&t->mu);
+    }
+    pthread_mutex_unlock(&t->mu);
+    return NULL;
+}
+
+struct fd_ticker *fd_ticker_new(struct fd_store *s, int interval_ms, int (*fn)(struct fd_store *s))
+{
+    struct fd_ticker *t = fd_xcalloc(1, sizeof *t);
+    pthread_condattr_t attr;
+    pthread_condattr_init(&attr);
+    pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+    pthread_cond_init(&t->cv, &attr);
+    pthread_condattr_destroy(&attr);
+    pthread_mutex_init(&t->mu, NULL);
+    t->interval_ms = interval_ms;
+    t->fn = fn;
+    t->store = s;
+    if (pthread_create(&t->thread, NULL, ticker_main, t) != 0)
+        abort();
+    return t;
+}
+
+void fd_ticker_free(struct fd_ticker *t)
+{
+    if (!t)
+        return;
+    request_stop(&t->mu, &t->cv, &t->stop);
+    pthread_join(t->thread, NULL);
+    fd_store_close(t->store);
+    pthread_cond_destroy(&t->cv);
+    pthread_mutex_destroy(&t->mu);
+    free(t);
 }

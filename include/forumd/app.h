@@ -9,6 +9,7 @@ struct event_base;
 struct evhttp;
 struct event;
 struct evhttp_bound_socket;
+struct fd_ticker;
 
 /* One event-loop thread: its own base, HTTP server and read connection to the store. */
 struct fd_server_loop {
@@ -33,6 +34,7 @@ struct fd_app {
     int n_loops;
     struct fd_work *work;
     struct fd_writer *writer;
+    struct fd_ticker *checkpointer;
     struct fd_gens *gens;    /* shared generation counters that invalidate cached pages */
     char *dummy_hash;        /* verified against when an email is unknown, so timing says nothing */
 };

@@ -17,6 +17,12 @@ struct fd_store;
 struct fd_store_ops {
     void (*close)(struct fd_store *s);
     int (*health)(struct fd_store *s);
+    /* Whether commits on this connection also copy the log into the database file (SQLite's WAL
+     * checkpoint). The server turns it off on the writer and calls checkpoint from a background
+     * thread instead, so that a commit never waits for that copy. Backends without such a log make
+     * both no-ops. */
+    int (*auto_checkpoint)(struct fd_store *s, bool on);
+    int (*checkpoint)(struct fd_store *s);
 
     /* transactions: begin (writes), commit, rollback; savepoints nest inside one transaction */
     int (*tx_begin)(struct fd_store *s);
@@ -70,6 +76,8 @@ struct fd_store {
 static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s); }
 #define FD_STORE_CALL(s, op, ...) ((s)->ops->op((s), __VA_ARGS__))
 #define fd_store_health(s) ((s)->ops->health(s))
+#define fd_store_auto_checkpoint(s, on) ((s)->ops->auto_checkpoint((s), (on)))
+#define fd_store_checkpoint(s) ((s)->ops->checkpoint(s))
 #define fd_store_tx_begin(s) ((s)->ops->tx_begin(s))
 #define fd_store_tx_commit(s) ((s)->ops->tx_commit(s))
 #define fd_store_tx_rollback(s) ((s)->ops->tx_rollback(s))

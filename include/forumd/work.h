@@ -50,4 +50,11 @@ void fd_writer_free(struct fd_writer *w);
 /* Largest number of jobs committed together so far (for the benchmark's log). */
 size_t fd_writer_max_batch(struct fd_writer *w);
 
+/* A thread that calls fn(s) every interval_ms milliseconds on its own store connection s (which
+ * it then owns and closes), for upkeep that must not run on a loop or in the writer. */
+struct fd_ticker;
+struct fd_ticker *fd_ticker_new(struct fd_store *s, int interval_ms, int (*fn)(struct fd_store *s));
+/* Stops the thread (after one last call of fn) and frees t. */
+void fd_ticker_free(struct fd_ticker *t);
+
 #endif

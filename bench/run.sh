@@ -286,6 +286,7 @@ bench_db() { # tag label cached-db posts
   R[$tag.stderr]=$(grep -v -E 'event=(start|shutdown|stopped)' "$WORK/forumd-$tag.err" | grep -c . || true)
   grep -v -E 'event=(start|shutdown|stopped)' "$WORK/forumd-$tag.err" | head -5 >"$WORK/$tag.errlines" || true
   log "forumd stopped with status $SRV_EXIT; peak RSS $(( ${R[$tag.hwm]} / 1024 )) MB; ${R[$tag.stderr]} other log lines"
+  log "  $(grep -o 'event=stopped.*' "$WORK/forumd-$tag.err" || echo 'no stop line')"
 
   rm -f "$db" "$db-wal" "$db-shm"
 }

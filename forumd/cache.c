@@ -182,9 +182,11 @@ static void fill(const struct entry *e, struct fd_cached_page *out)
     out->body = e->body;
     out->len = e->len;
     out->etag = e->etag;
+    out->anon = e->anon;
+    out->n_anon = e->n_anon;
 }
 
-bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, int64_t now, int64_t viewer_id,
+bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, int64_t now,
                   struct fd_cached_page *out)
 {
     uint64_t h = fnv1a(key, strlen(key));
@@ -194,9 +196,6 @@ bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, i
         entry_remove(c, e);
         e = NULL;
     }
-    for (size_t i = 0; e && viewer_id && i < e->n_anon; i++)
-        if (e->anon[i] == viewer_id)
-            e = NULL;
     if (!e) {
         c->misses++;
         return false;

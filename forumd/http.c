@@ -177,17 +177,24 @@ void fd_reply_bytes(struct fd_req *r, int status, const char *ctype, const void 
     send_buffer(r, status, buf);
 }
 
-void fd_reply_json(struct fd_req *r, int status, json_t *obj)
+/* Serializes obj (stolen); NULL (already answered with a 500) if there is nothing to send. */
+static char *dump_or_reply(struct fd_req *r, json_t *obj, size_t *len)
 {
-    if (!obj) {
+    char *text = fd_json_dump(obj, len);
+    json_decref(obj);
+    if (!text) {
         fd_log_error("event=render_failed id=%s", r->id);
         fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
-        return;
     }
+    return text;
+}
+
+void fd_reply_json(struct fd_req *r, int status, json_t *obj)
+{
     size_t len = 0;
-    char *text = fd_json_dump(obj, &len);
-    json_decref(obj);
-    fd_reply_bytes(r, status, "application/json; charset=utf-8", text, len);
+    char *text = dump_or_reply(r, obj, &len);
+    if (text)
+        fd_reply_bytes(r, status, "application/json; charset=utf-8", text, len);
     free(text);
 }
 
@@ -230,28 +237,17 @@ void fd_reply_empty(struct fd_req *r, int status)
 
 void fd_reply_file(struct fd_req *r, int status, const char *ctype, int fd, size_t size)
 {
+    /* The file joins the buffer by reference (sent with sendfile); for HEAD send_buffer takes its
+     * length and drops it unread. */
     struct evbuffer *buf = evbuffer_new();
-    if (r->method == FD_HEAD || size == 0) {
+    if (size == 0) {
         close(fd);
-        char len[32];
-        snprintf(len, sizeof len, "%zu", size);
-        fd_req_header_out(r, "Content-Length", len);
     } else if (evbuffer_add_file(buf, fd, 0, (ev_off_t)size) != 0) {
         evbuffer_free(buf);
         fd_reply_error(r, 500, "internal", NULL, "Cannot read the file.");
         return;
     }
     fd_req_header_out(r, "Content-Type", ctype);
-    if (r->method == FD_HEAD) {
-        /* send_buffer would replace our Content-Length with the empty buffer's */
-        r->answered = true;
-        r->status = status;
-        common_headers(r);
-        evhttp_send_reply(r->ev, status, reason(status), buf);
-        evbuffer_free(buf);
-        req_done(r);
-        return;
-    }
     send_buffer(r, status, buf);
 }
 
@@ -296,11 +292,22 @@ bool fd_req_etag_matches(struct fd_req *r, const char *etag)
     return false;
 }
 
+/* True if r's viewer sees the public rendering of a page whose anonymous authors are anon: not
+ * staff, and not one of those authors (who see their own name). */
+static bool sees_public_page(const struct fd_req *r, const int64_t *anon, size_t n)
+{
+    if (fd_viewer_is_staff(&r->viewer))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (r->viewer.id != 0 && anon[i] == r->viewer.id)
+            return false;
+    return true;
+}
+
 bool fd_req_cached(struct fd_req *r, struct fd_gen_snap gen)
 {
     struct fd_cached_page p;
-    if (fd_viewer_is_staff(&r->viewer) ||
-        !fd_cache_get(r->loop->cache, page_key(r), gen, fd_now(), r->viewer.id, &p))
+    if (!fd_cache_get(r->loop->cache, page_key(r), gen, fd_now(), &p) || !sees_public_page(r, p.anon, p.n_anon))
         return false;
     send_page(r, p.body, p.len, p.etag);
     return true;
@@ -310,15 +317,10 @@ void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_
                    size_t n)
 {
     size_t len = 0;
-    char *text = fd_json_dump(obj, &len);
-    json_decref(obj);
-    if (!text) {
-        fd_reply_error(r, 500, "internal", NULL, "Something went wrong on the server.");
+    char *text = dump_or_reply(r, obj, &len);
+    if (!text)
         return;
-    }
-    bool personal = fd_viewer_is_staff(&r->viewer);
-    for (size_t i = 0; i < n && !personal; i++)
-        personal = r->viewer.id != 0 && anon[i] == r->viewer.id;
+    bool personal = !sees_public_page(r, anon, n);
     if (!personal)
         fd_cache_put(r->loop->cache, page_key(r), gen, valid_until, anon, n, text, len);
     char etag[FD_ETAG_LEN];

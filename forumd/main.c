@@ -314,16 +314,26 @@ static int serve(struct fd_config *cfg)
     fd_work_free(app.work);
     app.work = NULL;
     flush_loops(&app);
+    size_t max_batch = fd_writer_max_batch(app.writer);
     fd_writer_free(app.writer);
     app.writer = NULL;
     flush_loops(&app);
     fd_ticker_free(app.checkpointer);
     app.checkpointer = NULL;
     int unanswered = 0;
-    for (int i = 0; i < app.n_loops; i++)
+    uint64_t hits = 0, misses = 0;
+    for (int i = 0; i < app.n_loops; i++) {
+        uint64_t h, m;
+        size_t bytes;
+        fd_cache_stats(app.loops[i].cache, &h, &m, &bytes);
+        hits += h;
+        misses += m;
         unanswered += app.loops[i].inflight;
+    }
     rc = unanswered ? 1 : 0;
-    fd_log_info("event=stopped unanswered=%d", unanswered);
+    /* the figures that explain a run: group-commit batch size and page-cache hit rate */
+    fd_log_info("event=stopped unanswered=%d writer_max_batch=%zu cache_hits=%llu cache_misses=%llu", unanswered,
+                max_batch, (unsigned long long)hits, (unsigned long long)misses);
 out:
     if (fd >= 0)
         close(fd);

@@ -77,6 +77,21 @@ function M.post_body(parent_id)
 end
 
 -- Counts answers by status; with M.done() the totals are printed as "statuses: 200=N 201=N ...".
+-- The writers' state: signed-in users (SESSIONS) and 64 prepared reply bodies.
+function M.writers()
+   local w = { sessions = M.sessions(), bodies = {} }
+   for i = 1, 64 do w.bodies[i] = M.post_body() end
+   return w
+end
+
+-- A reply to thread id by a random one of the writers.
+function M.reply_request(w, id)
+   local s = w.sessions[math.random(#w.sessions)]
+   return wrk.format("POST", "/api/v1/threads/" .. id .. "/posts", {
+      ["Cookie"] = s.cookie, ["X-CSRF-Token"] = s.csrf, ["Content-Type"] = "application/json",
+   }, w.bodies[math.random(#w.bodies)])
+end
+
 function M.count(status)
    statuses = statuses or {}
    statuses[status] = (statuses[status] or 0) + 1

@@ -4,26 +4,21 @@
 local dir = string.match(debug.getinfo(1, "S").source, "^@(.*/)") or "./"
 local c = dofile(dir .. "common.lua")
 local threads = c.env_number("THREADS", 1000)
-local sessions, bodies
+local w
 
 setup = c.setup
 done = c.done
 
 function init(args)
    c.seed()
-   sessions = c.sessions()
-   bodies = {}
-   for i = 1, 64 do bodies[i] = c.post_body() end
+   w = c.writers()
 end
 
 function request()
    local x = math.random(100)
    local id = math.random(1, threads)
-   if x <= 5 and #sessions > 0 then
-      local s = sessions[math.random(#sessions)]
-      return wrk.format("POST", "/api/v1/threads/" .. id .. "/posts", {
-         ["Cookie"] = s.cookie, ["X-CSRF-Token"] = s.csrf, ["Content-Type"] = "application/json",
-      }, bodies[math.random(#bodies)])
+   if x <= 5 and #w.sessions > 0 then
+      return c.reply_request(w, id)
    elseif x <= 20 then
       return wrk.format("GET", "/api/v1/objectives/" .. math.random(1, 5) .. "/threads")
    end

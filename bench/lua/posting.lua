@@ -4,23 +4,18 @@
 local dir = string.match(debug.getinfo(1, "S").source, "^@(.*/)") or "./"
 local c = dofile(dir .. "common.lua")
 local threads = c.env_number("THREADS", 1000)
-local sessions, bodies
+local w
 
 setup = c.setup
 done = c.done
 
 function init(args)
    c.seed()
-   sessions = c.sessions()
-   bodies = {}
-   for i = 1, 64 do bodies[i] = c.post_body() end
+   w = c.writers()
 end
 
 function request()
-   local s = sessions[math.random(#sessions)]
-   return wrk.format("POST", "/api/v1/threads/" .. math.random(1, threads) .. "/posts", {
-      ["Cookie"] = s.cookie, ["X-CSRF-Token"] = s.csrf, ["Content-Type"] = "application/json",
-   }, bodies[math.random(#bodies)])
+   return c.reply_request(w, math.random(1, threads))
 end
 
 function response(status, headers, body)

@@ -38,14 +38,16 @@ struct fd_cached_page {
     const char *body;      /* borrowed from the cache until the next put on the same cache */
     size_t len;
     const char *etag;
+    const int64_t *anon;   /* the page's anonymous authors, who must not be shown this page */
+    size_t n_anon;
 };
 
 /* A cache of at most max_bytes; one per loop thread, used only by that thread. */
 struct fd_cache *fd_cache_new(size_t max_bytes);
 void fd_cache_free(struct fd_cache *c);
-/* Looks key up; a hit needs the same generations, valid_until not passed, and viewer_id not among
- * the page's anonymous authors (they see their own name, so not the public page). */
-bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, int64_t now, int64_t viewer_id,
+/* Looks key up; a hit needs the same generations and valid_until not passed. Whether the viewer may
+ * see the cached public page is the caller's decision (out->anon). */
+bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, int64_t now,
                   struct fd_cached_page *out);
 /* The ETag of the page at key as rendered for generations gen and variant (0 for the public page,
  * else the viewer's id): derived from the generations, not the body, so it costs nothing to

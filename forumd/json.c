@@ -180,16 +180,32 @@ static inline bool needs_escape(unsigned char c)
     return c < 0x20 || c == '"' || c == '\\';
 }
 
+/* The index of the first byte of s[i..n) that needs escaping, or n. Post bodies are long and rarely
+ * need it, so eight bytes are tested at a time (exact SWAR tests for a byte < 0x20, '"' or '\\'). */
+static size_t next_escape(const char *s, size_t i, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        uint64_t quote = w ^ (ones * '"'), bslash = w ^ (ones * '\\');
+        uint64_t hit = ((w - ones * 0x20) & ~w) | ((quote - ones) & ~quote) | ((bslash - ones) & ~bslash);
+        if (hit & highs)
+            break;
+    }
+    while (i < n && !needs_escape((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
 static void out_string(struct out *o, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     out_reserve(o, n + 2);
     o->buf[o->len++] = '"';
     size_t run = 0;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = next_escape(s, 0, n); i < n; i = next_escape(s, i + 1, n)) {
         unsigned char c = (unsigned char)s[i];
-        if (!needs_escape(c))
-            continue;
         out_put(o, s + run, i - run);
         run = i + 1;
         char esc[6] = { '\\', 0 };

@@ -418,3 +418,40 @@ Test(json_text, not_blank_accepts_text_around_spaces)
     json_decref(v);
     json_decref(blank);
 }
+
+/* fd_json_dump writes every response: each byte that must be escaped, at every position of strings
+ * long enough to cross the eight-byte scan, must come back unchanged through a JSON parser. */
+Test(json_dump, strings_round_trip_with_escapes_at_every_offset)
+{
+    static const char specials[] = { '"', '\\', '\n', '\r', '\t', '\x01', '\x1f', '\x7f', '/', 'a' };
+    char s[40];
+    for (size_t len = 1; len < sizeof s; len++) {
+        for (size_t at = 0; at < len; at++) {
+            for (size_t k = 0; k < sizeof specials; k++) {
+                memset(s, 'x', len);
+                s[at] = specials[k];
+                s[len - 1] = (char)(len % 2 ? 'y' : '"');
+                json_t *v = json_pack("{s:s%}", "k", s, len);
+                size_t n;
+                char *out = fd_json_dump(v, &n);
+                cr_assert_eq(strlen(out), n);
+                json_t *back = json_loads(out, 0, NULL);
+                cr_assert_not_null(back, "not JSON: %s", out);
+                cr_assert(json_equal(v, back), "len %zu at %zu byte %d: %s", len, at, specials[k], out);
+                json_decref(back);
+                json_decref(v);
+                free(out);
+            }
+        }
+    }
+}
+
+Test(json_dump, multibyte_text_is_written_as_is)
+{
+    json_t *v = json_pack("{s:s, s:I, s:b, s:n}", "t", "s\u00e9curit\u00e9 \"ok\"", "i", (json_int_t)-42, "b", 1, "z");
+    size_t n;
+    char *out = fd_json_dump(v, &n);
+    cr_assert_str_eq(out, "{\"t\":\"s\u00e9curit\u00e9 \\\"ok\\\"\",\"i\":-42,\"b\":true,\"z\":null}");
+    json_decref(v);
+    free(out);
+}

@@ -57,8 +57,9 @@ static int check_country(struct fd_req *r, struct reg *c)
     return 0;
 }
 
-static void reg_hash(void *arg)
+static void reg_hash(struct fd_store *s, void *arg)
 {
+    (void)s;
     struct fd_req *r = arg;
     struct reg *c = r->ctx;
     c->in.password_hash = fd_auth_hash_password(c->in.password, r->app->cfg.pwhash_ops, r->app->cfg.pwhash_mem);
@@ -104,7 +105,7 @@ void h_auth_register(struct fd_req *r)
     r->ctx_free = reg_free;
     if (fd_req_body_or_reply(r, register_fields, &c->in) < 0 || check_country(r, c) < 0)
         return;
-    fd_req_work_or_reply(r, reg_hash, reg_hashed);
+    fd_req_work_or_reply(r, r->app->work, reg_hash, reg_hashed);
 }
 
 /* ---- login ---- */
@@ -139,8 +140,9 @@ static const struct fd_field login_fields[] = {
     FD_FIELDS_END
 };
 
-static void login_verify(void *arg)
+static void login_verify(struct fd_store *s, void *arg)
 {
+    (void)s;
     struct fd_req *r = arg;
     struct login *c = r->ctx;
     const struct fd_config *cfg = &r->app->cfg;
@@ -203,7 +205,7 @@ void h_auth_login(struct fd_req *r)
         return;
     }
     c->known = rc == FD_OK && c->user.password_hash != NULL;
-    fd_req_work_or_reply(r, login_verify, login_verified);
+    fd_req_work_or_reply(r, r->app->work, login_verify, login_verified);
 }
 
 /* ---- logout, me ---- */

@@ -387,9 +387,9 @@ int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor 
 
 /* ---- asynchronous steps ---- */
 
-int fd_req_work_or_reply(struct fd_req *r, fd_task_fn *job, fd_task_fn *done)
+int fd_req_work_or_reply(struct fd_req *r, struct fd_work *pool, fd_job_fn *job, fd_task_fn *done)
 {
-    if (fd_work_submit(r->app->work, r->loop->done_queue, job, done, r) < 0) {
+    if (fd_work_submit(pool, r->loop->done_queue, job, done, r) < 0) {
         fd_reply_busy(r, 1);
         return -1;
     }

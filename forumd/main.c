@@ -210,6 +210,24 @@ static int open_loops(struct fd_app *app, char *err, size_t errlen)
     return 0;
 }
 
+/* The pool for long reads: as many workers as hashing ones, each with its own connection. */
+static int open_query_pool(struct fd_app *app, char *err, size_t errlen)
+{
+    int n = app->cfg.workers;
+    struct fd_store **stores = fd_xcalloc((size_t)n, sizeof *stores);
+    for (int i = 0; i < n; i++) {
+        if (!(stores[i] = fd_store_sqlite_open(app->cfg.db_path, false, err, errlen))) {
+            while (i-- > 0)
+                fd_store_close(stores[i]);
+            free(stores);
+            return -1;
+        }
+    }
+    app->queries = fd_work_new(n, 64, stores);
+    free(stores);
+    return 0;
+}
+
 static void close_loops(struct fd_app *app)
 {
     for (int i = 0; i < app->n_loops; i++) {
@@ -284,7 +302,11 @@ static int serve(struct fd_config *cfg)
     }
     close(fd);
     fd = -1;
-    app.work = fd_work_new(app.cfg.workers, 32);
+    app.work = fd_work_new(app.cfg.workers, 32, NULL);
+    if (open_query_pool(&app, err, sizeof err) < 0) {
+        fprintf(stderr, "forumd: %s\n", err);
+        goto out;
+    }
 
 
     struct timeval hour = { 3600, 0 };
@@ -313,6 +335,8 @@ static int serve(struct fd_config *cfg)
     /* Work handed to workers and the writer before the signal is finished and answered. */
     fd_work_free(app.work);
     app.work = NULL;
+    fd_work_free(app.queries);
+    app.queries = NULL;
     flush_loops(&app);
     size_t max_batch = fd_writer_max_batch(app.writer);
     fd_writer_free(app.writer);
@@ -338,6 +362,7 @@ out:
     if (fd >= 0)
         close(fd);
     fd_work_free(app.work);
+    fd_work_free(app.queries);
     fd_writer_free(app.writer);
     fd_ticker_free(app.checkpointer);
     close_loops(&app);

@@ -112,3 +112,14 @@ int64_t fd_thread_state_changes_at(const struct fd_thread *t, int64_t now)
         return 0;
     return now < t->opens_at ? t->opens_at : t->closes_at;
 }
+
+void fd_search_list_clear(struct fd_search_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        fd_post_clear(&l->items[i].post);
+        free(l->items[i].thread_title);
+        free(l->items[i].snippet);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}

@@ -17,6 +17,7 @@ const struct fd_route fd_routes[] = {
     { FD_POST,    "/api/v1/objectives/{id}/threads",       h_threads_create,     FD_R_WRITE },
     { FD_GET,     "/api/v1/threads/{id}",                  h_threads_get,        0 },
     { FD_POST,    "/api/v1/threads/{id}/posts",            h_posts_create,       FD_R_WRITE },
+    { FD_GET,     "/api/v1/search",                        h_search,             0 },
 };
 
 const size_t fd_routes_count = FD_ARRAY_LEN(fd_routes);

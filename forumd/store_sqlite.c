@@ -7,10 +7,12 @@
  * writer. Only the writer thread writes (see work.c), so SQLITE_BUSY can only come from another
  * process holding the database, and it becomes FD_EBUSY, never a 500. */
 #include <sqlite3.h>
+#include <float.h>
 #include <unistd.h>
 #include "forumd/store.h"
 #include "forumd/migrate.h"
 #include "forumd/log.h"
+#include "forumd/sqlite_rank.h"
 
 enum q {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_HEALTH,
@@ -21,6 +23,7 @@ enum q {
     Q_THREADS_BY_OBJECTIVE, Q_THREADS_BY_KEY_ACTION, Q_THREAD_GET, Q_THREAD_INSERT, Q_THREAD_BUMP,
     Q_THREAD_SET_OFFICIAL, Q_OBJECTIVE_BUMP,
     Q_POST_INSERT, Q_POSTS_PAGE, Q_POST_GET,
+    Q_FTS_ADD, Q_SEARCH, Q_SEARCH_FILTERED, Q_SNIPPET,
     Q_COUNT
 };
 
@@ -36,6 +39,13 @@ enum q {
 #define POST_SELECT "SELECT p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous," \
                     " p.official, p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS \
                     " FROM posts p JOIN users a ON a.id = p.author_id "
+/* Search: one page c(id, rank) of a ranked window of matches, read as posts with their thread's title. */
+#define SEARCH_SELECT "SELECT c.rank, p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous," \
+                      " p.official, p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS ", t.title" \
+                      " FROM (SELECT id, rank FROM "
+#define SEARCH_PAGE " WHERE rank > ?9 OR (rank = ?9 AND id > ?10) ORDER BY rank, id LIMIT ?11) c" \
+                    " JOIN posts p ON p.id = c.id JOIN users a ON a.id = p.author_id" \
+                    " JOIN threads t ON t.id = p.thread_id ORDER BY c.rank, c.id"
 #define OBJECTIVE_SELECT "SELECT id, number, slug, title, summary, thread_count, post_count, last_post_at FROM objectives "
 
 static const char *const sql[Q_COUNT] = {
@@ -82,11 +92,29 @@ static const char *const sql[Q_COUNT] = {
                       " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_POSTS_PAGE] = POST_SELECT "WHERE p.thread_id = ?1 AND p.id > ?2 ORDER BY p.id LIMIT ?3",
     [Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
+    /* What is indexed is what the search_docs view says (schema/0002_search.sql). */
+    [Q_FTS_ADD] = "INSERT INTO posts_fts(rowid, title, body) SELECT id, title, body FROM search_docs WHERE id = ?1",
+    /* The innermost query walks the matches newest first (filtered, for Q_SEARCH_FILTERED) and
+     * keeps the first ?8; only those are ranked (fd_rank: BM25, title hits weigh 10 times body
+     * hits), which bounds the cost of a word found in half the forum. The middle one picks the page
+     * by (rank, id), and only its rows are joined to their posts. */
+    [Q_SEARCH] = SEARCH_SELECT "(SELECT rowid AS id, fd_rank(posts_fts, ?12) AS rank FROM posts_fts"
+                 " WHERE posts_fts MATCH ?1 ORDER BY rowid DESC LIMIT ?8)" SEARCH_PAGE,
+    [Q_SEARCH_FILTERED] = SEARCH_SELECT "(SELECT posts_fts.rowid AS id, fd_rank(posts_fts, ?12) AS rank"
+                          " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid JOIN threads t ON t.id = p.thread_id"
+                          " JOIN users u ON u.id = p.author_id"
+                          " WHERE posts_fts MATCH ?1 AND (?2 = 0 OR t.objective_id = ?2)"
+                          " AND (?3 = 0 OR t.key_action_id = ?3) AND (?4 IS NULL OR u.stakeholder_type = ?4)"
+                          " AND (?5 IS NULL OR u.country = ?5) AND p.created_at >= ?6 AND p.created_at < ?7"
+                          " ORDER BY posts_fts.rowid DESC LIMIT ?8)" SEARCH_PAGE,
+    [Q_SNIPPET] = "SELECT snippet(posts_fts, -1, char(2), char(3), '…', 16) FROM posts_fts"
+                  " WHERE posts_fts MATCH ?1 AND rowid = ?2",
 };
 
 struct fd_sqlite {
     struct fd_store base;
     sqlite3 *db;
+    struct fd_rank_cache *rank; /* document counts of searched terms */
     sqlite3_stmt *st[Q_COUNT];
 };
 
@@ -136,6 +164,16 @@ static int exec_q(struct fd_sqlite *s, sqlite3_stmt *st)
     int err = map_rc(s, rc);
     sqlite3_reset(st);
     return err;
+}
+
+/* Runs q, which takes one id and returns no rows. */
+static int exec_id(struct fd_sqlite *s, enum q q, int64_t id)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    return exec_q(s, st);
 }
 
 static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
@@ -361,12 +399,7 @@ static int sq_session_touch(struct fd_store *store, int64_t id, int64_t now)
 
 static int sq_session_delete(struct fd_store *store, int64_t id)
 {
-    struct fd_sqlite *s = S(store);
-    sqlite3_stmt *st = stmt(s, Q_SESSION_DELETE);
-    if (!st)
-        return FD_EINTERNAL;
-    sqlite3_bind_int64(st, 1, id);
-    return exec_q(s, st);
+    return exec_id(S(store), Q_SESSION_DELETE, id);
 }
 
 static int sq_sessions_purge(struct fd_store *store, int64_t idle_before, int64_t created_before)
@@ -530,22 +563,27 @@ static void thread_row(sqlite3_stmt *st, void *out)
     read_author(st, 13, &t->author);
 }
 
+/* A post whose columns (POST_SELECT's) start at column c. */
+static void post_row_at(sqlite3_stmt *st, int c, struct fd_post *p)
+{
+    p->id = sqlite3_column_int64(st, c);
+    p->thread_id = sqlite3_column_int64(st, c + 1);
+    p->parent_id = sqlite3_column_int64(st, c + 2);
+    p->body = col_str(st, c + 3);
+    p->body_html = col_str(st, c + 4);
+    p->language = col_str(st, c + 5);
+    p->anonymous = sqlite3_column_int(st, c + 6) != 0;
+    p->official = sqlite3_column_int(st, c + 7) != 0;
+    p->created_at = sqlite3_column_int64(st, c + 8);
+    p->edited_at = sqlite3_column_int64(st, c + 9);
+    p->hidden = sqlite3_column_int(st, c + 10) != 0;
+    p->deleted = sqlite3_column_int(st, c + 11) != 0;
+    read_author(st, c + 12, &p->author);
+}
+
 static void post_row(sqlite3_stmt *st, void *out)
 {
-    struct fd_post *p = out;
-    p->id = sqlite3_column_int64(st, 0);
-    p->thread_id = sqlite3_column_int64(st, 1);
-    p->parent_id = sqlite3_column_int64(st, 2);
-    p->body = col_str(st, 3);
-    p->body_html = col_str(st, 4);
-    p->language = col_str(st, 5);
-    p->anonymous = sqlite3_column_int(st, 6) != 0;
-    p->official = sqlite3_column_int(st, 7) != 0;
-    p->created_at = sqlite3_column_int64(st, 8);
-    p->edited_at = sqlite3_column_int64(st, 9);
-    p->hidden = sqlite3_column_int(st, 10) != 0;
-    p->deleted = sqlite3_column_int(st, 11) != 0;
-    read_author(st, 12, &p->author);
+    post_row_at(st, 0, out);
 }
 
 /* Reads up to limit rows into a growing array of elem-sized items; one row more sets *more. */
@@ -612,6 +650,72 @@ static int sq_post_get(struct fd_store *store, int64_t id, struct fd_post *out)
     return row_by_id(S(store), Q_POST_GET, id, post_row, out);
 }
 
+/* ---- search ---- */
+
+static void search_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_search_hit *h = out;
+    h->rank = sqlite3_column_double(st, 0);
+    /* post_row reads from column 0: the post's columns follow the rank here */
+    post_row_at(st, 1, &h->post);
+    h->thread_title = col_str(st, 18);
+}
+
+static int add_snippets(struct fd_sqlite *s, const char *match, struct fd_search_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        sqlite3_stmt *st = stmt(s, Q_SNIPPET);
+        if (!st)
+            return FD_EINTERNAL;
+        sqlite3_bind_text(st, 1, match, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 2, l->items[i].post.id);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            l->items[i].snippet = col_str(st, 0);
+        sqlite3_reset(st);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return map_rc(s, rc);
+    }
+    return FD_OK;
+}
+
+static int sq_search(struct fd_store *store, const struct fd_search_query *q, const struct fd_search_after *after,
+                     int limit, struct fd_search_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    bool filtered = q->objective_id || q->key_action_id || q->stakeholder_type || q->country || q->from || q->until;
+    sqlite3_stmt *st = stmt(s, filtered ? Q_SEARCH_FILTERED : Q_SEARCH);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_text(st, 1, q->match, -1, SQLITE_STATIC);
+    if (filtered) {
+        sqlite3_bind_int64(st, 2, q->objective_id);
+        sqlite3_bind_int64(st, 3, q->key_action_id);
+        bind_text_or_null(st, 4, q->stakeholder_type);
+        bind_text_or_null(st, 5, q->country);
+        sqlite3_bind_int64(st, 6, q->from);
+        sqlite3_bind_int64(st, 7, q->until ? q->until : INT64_MAX);
+    }
+    size_t dfs_len = (size_t)q->n_terms * 21 + 1; /* up to 20 digits and a space per term */
+    char *dfs = fd_xmalloc(dfs_len);
+    int rc = fd_rank_dfs(s->rank, s->db, q->terms, q->n_terms, dfs, dfs_len);
+    if (rc != SQLITE_OK) {
+        free(dfs);
+        return map_rc(s, rc);
+    }
+    sqlite3_bind_text(st, 12, dfs, -1, free);
+    sqlite3_bind_int(st, 8, q->window);
+    sqlite3_bind_double(st, 9, after ? after->rank : -DBL_MAX);
+    sqlite3_bind_int64(st, 10, after ? after->id : 0);
+    sqlite3_bind_int(st, 11, limit + 1);
+    void *items;
+    rc = read_page(s, st, limit, sizeof(struct fd_search_hit), search_row, &items, &out->n, &out->more);
+    out->items = items;
+    if (rc == FD_EINTERNAL && sqlite3_errcode(s->db) == SQLITE_ERROR)
+        return FD_EINVAL; /* FTS5 refused the expression: a bad query, not a broken server */
+    return rc == FD_OK ? add_snippets(s, q->match, out) : rc;
+}
+
 /* Inserts a post and keeps the thread's and objective's counters in step. */
 static int insert_post(struct fd_sqlite *s, const struct fd_new_post *in, int64_t objective_id, bool new_thread,
                        int64_t author_id, int64_t now, int64_t *post_id)
@@ -632,6 +736,8 @@ static int insert_post(struct fd_sqlite *s, const struct fd_new_post *in, int64_
     if (rc != FD_OK)
         return rc;
     *post_id = sqlite3_last_insert_rowid(s->db);
+    if ((rc = exec_id(s, Q_FTS_ADD, *post_id)) != FD_OK)
+        return rc;
     if ((rc = id_and_time(s, Q_THREAD_BUMP, in->thread_id, now)) != FD_OK)
         return rc;
     if (in->official && (rc = id_and_time(s, Q_THREAD_SET_OFFICIAL, in->thread_id, *post_id)) != FD_OK)
@@ -691,6 +797,7 @@ static void sq_close(struct fd_store *store)
     struct fd_sqlite *s = S(store);
     for (int i = 0; i < Q_COUNT; i++)
         sqlite3_finalize(s->st[i]);
+    fd_rank_cache_free(s->rank);
     sqlite3_close_v2(s->db);
     free(s);
 }
@@ -726,12 +833,13 @@ static const struct fd_store_ops sqlite_ops = {
     .posts_page = sq_posts_page,
     .post_get = sq_post_get,
     .post_create = sq_post_create,
+    .search = sq_search,
 };
 
 static const char setup_sql[] = "PRAGMA foreign_keys = ON;"
                                 "PRAGMA synchronous = FULL;"
                                 "PRAGMA cache_size = -16384;"
-                                "PRAGMA mmap_size = 268435456;"
+                                "PRAGMA mmap_size = 2147418112;"
                                 "PRAGMA temp_store = MEMORY;";
 
 struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen)
@@ -755,7 +863,7 @@ struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err,
         snprintf(err, errlen, "cannot switch %s to WAL mode: %s", path, msg ? msg : sqlite3_errmsg(db));
         goto out_close;
     }
-    if (sqlite3_exec(db, setup_sql, NULL, NULL, &msg) != SQLITE_OK) {
+    if (sqlite3_exec(db, setup_sql, NULL, NULL, &msg) != SQLITE_OK || fd_sqlite_rank_register(db) != SQLITE_OK) {
         snprintf(err, errlen, "cannot configure database %s: %s", path, msg ? msg : sqlite3_errmsg(db));
         goto out_close;
     }
@@ -782,6 +890,7 @@ struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err,
     struct fd_sqlite *s = fd_xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
     s->db = db;
+    s->rank = fd_rank_cache_new();
     return &s->base;
 out_close:
     sqlite3_free(msg);

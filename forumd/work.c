@@ -11,6 +11,7 @@ struct task {
     struct task *next;
     fd_task_fn *fn;
     fd_task_fn *done;
+    fd_job_fn *job;
     fd_txn_fn *txn;
     fd_txn_done_fn *txn_done;
     void *arg;
@@ -133,12 +134,19 @@ struct fd_work {
     size_t max_queue;
     bool stop;
     int n;
-    pthread_t *threads;
+    struct worker *workers;
+};
+
+struct worker {
+    struct fd_work *pool;
+    struct fd_store *store;
+    pthread_t thread;
 };
 
 static void *worker_main(void *arg)
 {
-    struct fd_work *w = arg;
+    struct worker *self = arg;
+    struct fd_work *w = self->pool;
     for (;;) {
         pthread_mutex_lock(&w->mu);
         while (!w->q.head && !w->stop)
@@ -147,7 +155,7 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&w->mu);
         if (!t)
             return NULL;
-        t->fn(t->arg);
+        t->job(self->store, t->arg);
         if (t->loop) {
             t->fn = t->done;
             loop_push(t->loop, t);
@@ -157,21 +165,24 @@ static void *worker_main(void *arg)
     }
 }
 
-struct fd_work *fd_work_new(int n, int max_queue)
+struct fd_work *fd_work_new(int n, int max_queue, struct fd_store **stores)
 {
     struct fd_work *w = fd_xcalloc(1, sizeof *w);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     w->max_queue = (size_t)max_queue;
     w->n = n;
-    w->threads = fd_xcalloc((size_t)n, sizeof *w->threads);
-    for (int i = 0; i < n; i++)
-        if (pthread_create(&w->threads[i], NULL, worker_main, w) != 0)
+    w->workers = fd_xcalloc((size_t)n, sizeof *w->workers);
+    for (int i = 0; i < n; i++) {
+        w->workers[i].pool = w;
+        w->workers[i].store = stores ? stores[i] : NULL;
+        if (pthread_create(&w->workers[i].thread, NULL, worker_main, &w->workers[i]) != 0)
             abort();
+    }
     return w;
 }
 
-int fd_work_submit(struct fd_work *w, struct fd_loop *loop, fd_task_fn *job, fd_task_fn *done, void *arg)
+int fd_work_submit(struct fd_work *w, struct fd_loop *loop, fd_job_fn *job, fd_task_fn *done, void *arg)
 {
     pthread_mutex_lock(&w->mu);
     if (w->q.len >= w->max_queue || w->stop) {
@@ -179,7 +190,7 @@ int fd_work_submit(struct fd_work *w, struct fd_loop *loop, fd_task_fn *job, fd_
         return -1;
     }
     struct task *t = fd_xcalloc(1, sizeof *t);
-    t->fn = job;
+    t->job = job;
     t->done = done;
     t->arg = arg;
     t->loop = loop;
@@ -203,10 +214,12 @@ void fd_work_free(struct fd_work *w)
     if (!w)
         return;
     request_stop(&w->mu, &w->cv, &w->stop);
-    for (int i = 0; i < w->n; i++)
-        pthread_join(w->threads[i], NULL);
+    for (int i = 0; i < w->n; i++) {
+        pthread_join(w->workers[i].thread, NULL);
+        fd_store_close(w->workers[i].store);
+    }
     /* Workers drain the queue before they see stop with an empty queue, so nothing is left. */
-    free(w->threads);
+    free(w->workers);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
     free(w);

@@ -32,7 +32,8 @@ struct fd_app {
     char *web_root;          /* realpath of cfg.web_dir, or NULL if there is none */
     struct fd_server_loop *loops;
     int n_loops;
-    struct fd_work *work;
+    struct fd_work *work;    /* password hashing: CPU-bound, no database */
+    struct fd_work *queries; /* long reads (search), each worker with its own read connection */
     struct fd_writer *writer;
     struct fd_ticker *checkpointer;
     struct fd_gens *gens;    /* shared generation counters that invalidate cached pages */

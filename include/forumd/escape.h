@@ -9,4 +9,8 @@ char *fd_esc_html_text_dup(const char *s);
 /* HTML attribute value (double- or single-quoted): & < > " ' escaped. */
 char *fd_esc_html_attr_dup(const char *s);
 
+/* HTML text of a search snippet: the bytes 0x02 and 0x03 around each matched word become <mark> and
+ * </mark> (always balanced), everything else is escaped as text. */
+char *fd_esc_html_marked_dup(const char *s);
+
 #endif

@@ -20,6 +20,7 @@ void h_threads_list(struct fd_req *r);
 void h_threads_create(struct fd_req *r);
 void h_threads_get(struct fd_req *r);
 void h_posts_create(struct fd_req *r);
+void h_search(struct fd_req *r);
 
 /* Finds the objective named by path parameter "id" (number or slug) on r's connection; answers 404
  * itself and returns -1 if there is none. */

@@ -101,7 +101,7 @@ int fd_req_limit_or_reply(struct fd_req *r, int *limit);
 int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor *c, bool *has);
 
 /* Queues job on a worker, done back on r's loop; answers 429 itself if the queue is full (-1). */
-int fd_req_work_or_reply(struct fd_req *r, fd_task_fn *job, fd_task_fn *done);
+int fd_req_work_or_reply(struct fd_req *r, struct fd_work *pool, fd_job_fn *job, fd_task_fn *done);
 /* Queues a write; done(r, rc) runs on r's loop after the commit. */
 void fd_req_write(struct fd_req *r, fd_txn_fn *txn, void (*done)(struct fd_req *r, int rc));
 

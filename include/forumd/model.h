@@ -143,6 +143,39 @@ struct fd_post_list {
     bool more;
 };
 
+/* A full-text search. match is an FTS expression made by fd_search_translate() from what the user
+ * typed, never the user's text itself; the filters are 0 or NULL when not asked for. */
+struct fd_search_query {
+    const char *match;
+    const char *const *terms; /* the terms looked for, each an expression of its own, in match's order */
+    int n_terms;
+    int64_t objective_id;
+    int64_t key_action_id;
+    const char *stakeholder_type;
+    const char *country;
+    int64_t from, until; /* created_at in [from, until) */
+    int window;          /* rank the newest `window` matches (see search.h) */
+};
+
+/* Where the previous page of results ended: its last rank and post id. */
+struct fd_search_after {
+    double rank;
+    int64_t id;
+};
+
+struct fd_search_hit {
+    struct fd_post post;
+    char *thread_title;
+    char *snippet; /* plain text; the matched words between the bytes 0x02 and 0x03 */
+    double rank;   /* lower is better (FTS5 bm25) */
+};
+
+struct fd_search_list {
+    struct fd_search_hit *items;
+    size_t n;
+    bool more;
+};
+
 struct fd_objective_list {
     struct fd_objective *items;
     size_t n;
@@ -156,6 +189,7 @@ void fd_post_clear(struct fd_post *p);
 void fd_thread_list_clear(struct fd_thread_list *l);
 void fd_post_list_clear(struct fd_post_list *l);
 void fd_objective_list_clear(struct fd_objective_list *l);
+void fd_search_list_clear(struct fd_search_list *l);
 
 enum fd_consultation_state { FD_CONSULT_NONE, FD_CONSULT_PLANNED, FD_CONSULT_OPEN, FD_CONSULT_CLOSED };
 /* The state of t's consultation at time now. */

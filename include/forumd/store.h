@@ -65,6 +65,9 @@ struct fd_store_ops {
     int (*post_get)(struct fd_store *s, int64_t id, struct fd_post *out);
     int (*post_create)(struct fd_store *s, const struct fd_new_post *in, int64_t author_id, int64_t now,
                        int64_t *post_id);
+    /* full-text search over visible posts, best first; FD_EINVAL if the backend refuses q->match */
+    int (*search)(struct fd_store *s, const struct fd_search_query *q, const struct fd_search_after *after, int limit,
+                  struct fd_search_list *out);
 };
 
 /* Every backend's connection struct starts with this member. */
@@ -104,6 +107,7 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_posts_page(s, ...) FD_STORE_CALL(s, posts_page, __VA_ARGS__)
 #define fd_store_post_get(s, ...) FD_STORE_CALL(s, post_get, __VA_ARGS__)
 #define fd_store_post_create(s, ...) FD_STORE_CALL(s, post_create, __VA_ARGS__)
+#define fd_store_search(s, ...) FD_STORE_CALL(s, search, __VA_ARGS__)
 
 /* Opens the SQLite backend at path (":memory:" allowed), migrating it first when migrate is true.
  * Returns NULL and writes a one-line reason into err (errlen bytes) on failure. Close with

@@ -25,11 +25,14 @@ void fd_loop_free(struct fd_loop *loop);
 /* Runs fn(arg) on loop's thread soon. Any thread may call it. */
 void fd_loop_post(struct fd_loop *loop, fd_task_fn *fn, void *arg);
 
-/* Starts n worker threads with a queue of at most max_queue waiting jobs. */
-struct fd_work *fd_work_new(int n, int max_queue);
+/* A job of a worker pool; s is the worker's own read connection, or NULL in a pool without. */
+typedef void fd_job_fn(struct fd_store *s, void *arg);
+/* Starts n worker threads with a queue of at most max_queue waiting jobs. stores is NULL, or n
+ * read connections, one per worker, which the pool then owns and closes. */
+struct fd_work *fd_work_new(int n, int max_queue, struct fd_store **stores);
 /* Queues job(arg) on a worker; then done(arg) runs on loop. Returns -1 (nothing queued) when the
  * queue is full, so that the caller can answer "busy" at once instead of piling up work. */
-int fd_work_submit(struct fd_work *w, struct fd_loop *loop, fd_task_fn *job, fd_task_fn *done, void *arg);
+int fd_work_submit(struct fd_work *w, struct fd_loop *loop, fd_job_fn *job, fd_task_fn *done, void *arg);
 /* Finishes the queued jobs, stops the threads and frees w. */
 void fd_work_free(struct fd_work *w);
 

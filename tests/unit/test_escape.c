@@ -86,3 +86,41 @@ Test(escape, long_input_of_only_special_characters)
     free(a);
     free(in);
 }
+
+/* Search snippets: FTS5 marks matches with 0x02/0x03; the result must be escaped text in which the
+ * only tags are balanced <mark> pairs, whatever bytes the post held. */
+struct mark_case {
+    char in[64];
+    char out[160];
+};
+
+static const struct mark_case mark_cases[] = {
+    { "", "" },
+    { "a \x02word\x03 b", "a <mark>word</mark> b" },
+    { "\x02<b>\x03", "<mark>&lt;b&gt;</mark>" },
+    { "\x02one\x03 and \x02two\x03", "<mark>one</mark> and <mark>two</mark>" },
+    { "\x02unclosed", "<mark>unclosed</mark>" },
+    { "stray\x03 close", "stray close" },
+    { "\x02\x02twice\x03\x03", "<mark>twice</mark>" },
+    { "<mark>typed</mark>", "&lt;mark&gt;typed&lt;/mark&gt;" },
+    { "\"q\" & 'a'", "\"q\" &amp; 'a'" },
+};
+
+ParameterizedTestParameters(escape, marked)
+{
+    return cr_make_param_array(struct mark_case, mark_cases, sizeof mark_cases / sizeof mark_cases[0]);
+}
+
+ParameterizedTest(const struct mark_case *c, escape, marked)
+{
+    char *out = fd_esc_html_marked_dup(c->in);
+    cr_assert_str_eq(out, c->out, "input %s", c->in);
+    free(out);
+}
+
+Test(escape, marker_bytes_pass_through_the_other_escapers_unchanged)
+{
+    char *t = fd_esc_html_text_dup("a\x02" "b\x03");
+    cr_assert_str_eq(t, "a\x02" "b\x03");
+    free(t);
+}

@@ -839,7 +839,7 @@ static const struct fd_store_ops sqlite_ops = {
 static const char setup_sql[] = "PRAGMA foreign_keys = ON;"
                                 "PRAGMA synchronous = FULL;"
                                 "PRAGMA cache_size = -16384;"
-                                "PRAGMA mmap_size = 2147418112;"
+                                "PRAGMA mmap_size = 268435456;"
                                 "PRAGMA temp_store = MEMORY;";
 
 struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen)

@@ -1,6 +1,7 @@
 /* The forum's rules for creating threads and posts. They run on the writer thread, inside the
  * transaction that performs the write. */
 #include "forumd/forum.h"
+#include "forumd/moderation.h"
 
 bool fd_forum_is_staff(const struct fd_user *u)
 {
@@ -21,11 +22,13 @@ static int problem(struct fd_problem *pb, int rc, const char *field, const char 
     return rc;
 }
 
-/* Staff-only options of a new post. */
-static int check_post_privileges(const struct fd_user *author, const struct fd_new_post *in, struct fd_problem *pb)
+/* Staff-only options of a new post in an objective. */
+static int check_post_privileges(const struct fd_user *author, const struct fd_new_post *in, int64_t objective_id,
+                                 struct fd_problem *pb)
 {
-    if (in->official && !fd_forum_is_staff(author))
-        return problem(pb, FD_EFORBIDDEN, "official", "Only moderators and administrators may post official answers.");
+    if (in->official && !fd_mod_moderates(author, objective_id))
+        return problem(pb, FD_EFORBIDDEN, "official",
+                       "Only moderators of this objective and administrators may post official answers.");
     return FD_OK;
 }
 
@@ -42,11 +45,12 @@ int fd_forum_thread_create(struct fd_store *s, const struct fd_user *author, con
 {
     if (fd_forum_is_suspended(author, now))
         return FD_ESUSPENDED;
-    int rc = check_post_privileges(author, &in->post, pb);
+    int rc = check_post_privileges(author, &in->post, in->objective_id, pb);
     if (rc != FD_OK)
         return rc;
-    if (in->consultation.given && !fd_forum_is_staff(author))
-        return problem(pb, FD_EFORBIDDEN, "consultation", "Only moderators and administrators may open consultations.");
+    if (in->consultation.given && !fd_mod_moderates(author, in->objective_id))
+        return problem(pb, FD_EFORBIDDEN, "consultation",
+                       "Only moderators of this objective and administrators may open consultations.");
     if (in->consultation.given && in->consultation.closes_at <= (in->consultation.opens_at ? in->consultation.opens_at : now))
         return problem(pb, FD_EINVAL, "consultation", "closes_at must be after the opening time.");
     struct fd_objective o = { 0 };
@@ -54,9 +58,13 @@ int fd_forum_thread_create(struct fd_store *s, const struct fd_user *author, con
     if (rc == FD_OK && in->key_action_id && !objective_has_key_action(&o, in->key_action_id))
         rc = problem(pb, FD_EINVAL, "key_action_id", "This key action does not belong to the objective.");
     fd_objective_clear(&o);
-    if (rc != FD_OK)
-        return rc;
-    return fd_store_thread_create(s, in, author->id, now, thread_id, post_id);
+    if (rc == FD_OK)
+        rc = fd_store_thread_create(s, in, author->id, now, thread_id, post_id);
+    if (rc == FD_OK && in->consultation.given)
+        rc = fd_mod_log(s, author->id, "consultation_open", "thread", *thread_id, in->objective_id, NULL, now);
+    if (rc == FD_OK && in->post.official)
+        rc = fd_mod_log(s, author->id, "official_answer", "post", *post_id, in->objective_id, NULL, now);
+    return rc;
 }
 
 int fd_forum_post_create(struct fd_store *s, const struct fd_user *author, const struct fd_new_post *in,
@@ -64,12 +72,11 @@ int fd_forum_post_create(struct fd_store *s, const struct fd_user *author, const
 {
     if (fd_forum_is_suspended(author, now))
         return FD_ESUSPENDED;
-    int rc = check_post_privileges(author, in, pb);
-    if (rc != FD_OK)
-        return rc;
     struct fd_thread t = { 0 };
     struct fd_post parent = { 0 };
-    rc = fd_store_thread_get(s, in->thread_id, &t);
+    int rc = fd_store_thread_get(s, in->thread_id, &t);
+    if (rc == FD_OK)
+        rc = check_post_privileges(author, in, t.objective_id, pb);
     if (rc != FD_OK)
         goto out;
     /* The Commission's answer may come after the deadline and in a locked thread. */
@@ -94,6 +101,8 @@ int fd_forum_post_create(struct fd_store *s, const struct fd_user *author, const
             goto out;
     }
     rc = fd_store_post_create(s, in, author->id, now, post_id);
+    if (rc == FD_OK && official)
+        rc = fd_mod_log(s, author->id, "official_answer", "post", *post_id, t.objective_id, NULL, now);
 out:
     fd_thread_clear(&t);
     fd_post_clear(&parent);

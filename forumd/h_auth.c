@@ -83,7 +83,7 @@ static void reg_inserted(struct fd_req *r, int rc)
         fd_reply_status(r, rc);
         return;
     }
-    struct fd_viewer self = { c->out.id, c->out.role };
+    struct fd_viewer self = fd_mod_viewer(&c->out);
     fd_reply_json(r, 201, json_pack("{s:o}", "user", fd_user_json(&c->out, &self)));
 }
 
@@ -175,7 +175,7 @@ static void login_done(struct fd_req *r, int rc)
     char csrf[FD_TOKEN_STR_LEN];
     fd_auth_csrf_token(c->token, csrf);
     fd_req_set_session_cookie(r, c->token);
-    struct fd_viewer self = { c->user.id, c->user.role };
+    struct fd_viewer self = fd_mod_viewer(&c->user);
     fd_reply_json(r, 200, json_pack("{s:o, s:s}", "user", fd_user_json(&c->user, &self), "csrf_token", csrf));
 }
 

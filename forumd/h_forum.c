@@ -100,6 +100,7 @@ void h_threads_list(struct fd_req *r)
         fd_reply_status(r, rc);
         goto out;
     }
+    fd_req_in_objective(r, o.id);
     int64_t now = fd_now(), valid_until = 0;
     int64_t *anon = fd_xcalloc(l.n ? l.n : 1, sizeof *anon);
     size_t n_anon = 0;
@@ -148,6 +149,7 @@ void h_threads_get(struct fd_req *r)
         fd_reply_status(r, rc);
         goto out;
     }
+    fd_req_in_objective(r, t.objective_id);
     int64_t *anon = fd_xcalloc(l.n + 1, sizeof *anon);
     size_t n_anon = 0;
     if (t.anonymous)
@@ -201,7 +203,7 @@ static struct write_ctx *write_ctx_new(struct fd_req *r)
     return c;
 }
 
-static int decode_consultation(json_t *v, void *out, struct fd_json_error *err)
+int h_decode_consultation(json_t *v, void *out, struct fd_json_error *err)
 {
     struct fd_consultation_in *c = out;
     const char *closes = NULL, *opens = NULL, *key;
@@ -240,7 +242,7 @@ out_fail:
 static const struct fd_field thread_fields[] = {
     FD_TEXT("title", struct fd_new_thread, title, 1, 200, FD_REQUIRED | FD_NOT_BLANK),
     FD_ID("key_action_id", struct fd_new_thread, key_action_id, FD_OPTIONAL),
-    FD_CUSTOM("consultation", struct fd_new_thread, consultation, FD_OPTIONAL, decode_consultation),
+    FD_CUSTOM("consultation", struct fd_new_thread, consultation, FD_OPTIONAL, h_decode_consultation),
     POST_FIELDS(struct fd_new_thread, post),
     FD_FIELDS_END
 };
@@ -252,8 +254,7 @@ static const struct fd_field post_fields[] = {
     FD_FIELDS_END
 };
 
-/* A committed write to t makes the cached pages that show it stale; called before answering. */
-static void pages_changed(struct fd_req *r, const struct fd_thread *t)
+void h_pages_changed(struct fd_req *r, const struct fd_thread *t)
 {
     fd_gen_bump_thread(r->app->gens, t->id);
     fd_gen_bump_objective(r->app->gens, t->objective_id);
@@ -278,7 +279,8 @@ static void thread_inserted(struct fd_req *r, int rc)
         fd_reply_problem(r, rc, &c->pb);
         return;
     }
-    pages_changed(r, &c->thread);
+    h_pages_changed(r, &c->thread);
+    fd_req_in_objective(r, c->thread.objective_id);
     fd_reply_json(r, 201, json_pack("{s:o, s:o}", "thread", fd_thread_json(&c->thread, &r->viewer, fd_now()), "post",
                                     fd_post_json(&c->post, &r->viewer)));
 }
@@ -316,7 +318,8 @@ static void post_inserted(struct fd_req *r, int rc)
         fd_reply_problem(r, rc, &c->pb);
         return;
     }
-    pages_changed(r, &c->thread);
+    h_pages_changed(r, &c->thread);
+    fd_req_in_objective(r, c->thread.objective_id);
     fd_reply_json(r, 201, json_pack("{s:o}", "post", fd_post_json(&c->post, &r->viewer)));
 }
 

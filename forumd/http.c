@@ -296,7 +296,8 @@ bool fd_req_etag_matches(struct fd_req *r, const char *etag)
  * staff, and not one of those authors (who see their own name). */
 static bool sees_public_page(const struct fd_req *r, const int64_t *anon, size_t n)
 {
-    if (fd_viewer_is_staff(&r->viewer))
+    /* by role, not by staff: whether a moderator's rights reach a page is only known after it is read */
+    if (r->viewer.id != 0 && r->viewer.role != FD_ROLE_MEMBER)
         return false;
     for (size_t i = 0; i < n; i++)
         if (r->viewer.id != 0 && anon[i] == r->viewer.id)
@@ -335,6 +336,11 @@ void fd_reply_busy(struct fd_req *r, int retry_after)
     snprintf(v, sizeof v, "%d", retry_after);
     fd_req_header_out(r, "Retry-After", v);
     fd_reply_error(r, 429, "rate_limited", NULL, "The server is busy; try again in a moment.");
+}
+
+void fd_req_in_objective(struct fd_req *r, int64_t objective_id)
+{
+    r->viewer.staff = r->viewer.id != 0 && fd_mod_moderates(&r->user, objective_id);
 }
 
 /* ---- request parameters ---- */
@@ -514,8 +520,7 @@ static int check_route(struct fd_req *r)
         authenticate_cookie(r);
     }
     if (r->auth != FD_AUTH_NONE) {
-        r->viewer.id = r->user.id;
-        r->viewer.role = r->user.role;
+        r->viewer = fd_mod_viewer(&r->user);
     }
     if ((flags & (FD_R_AUTH | FD_R_WRITE | FD_R_MODERATOR | FD_R_ADMIN)) && r->auth == FD_AUTH_NONE) {
         fd_reply_error(r, 401, "unauthorized", NULL, "Please sign in first.");

@@ -138,7 +138,8 @@ int fd_json_decode(json_t *root, const struct fd_field *fields, void *out, struc
     }
     for (const struct fd_field *f = fields; f->name; f++) {
         v = json_object_get(root, f->name);
-        if (!v || json_is_null(v)) {
+        bool null_means_none = v && json_is_null(v) && f->type == FD_FT_CUSTOM && (f->flags & FD_NULLABLE);
+        if (!v || (json_is_null(v) && !null_means_none)) {
             if (f->flags & FD_REQUIRED)
                 return fail(err, "validation_failed", f->name, "%s is required.", f->name);
             continue;

@@ -32,6 +32,8 @@ void fd_user_clear(struct fd_user *u)
     free(u->organisation);
     free(u->country);
     free(u->transparency_register_id);
+    free(u->suspension_reason);
+    free(u->moderates);
     memset(u, 0, sizeof *u);
 }
 
@@ -119,6 +121,46 @@ void fd_search_list_clear(struct fd_search_list *l)
         fd_post_clear(&l->items[i].post);
         free(l->items[i].thread_title);
         free(l->items[i].snippet);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void fd_revision_list_clear(struct fd_revision_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].body);
+        fd_author_clear(&l->items[i].editor);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void fd_flag_clear(struct fd_flag *f)
+{
+    free(f->reason);
+    free(f->text);
+    free(f->resolution);
+    fd_author_clear(&f->flagger);
+    fd_post_clear(&f->post);
+    memset(f, 0, sizeof *f);
+}
+
+void fd_flag_list_clear(struct fd_flag_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        fd_flag_clear(&l->items[i]);
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void fd_log_list_clear(struct fd_log_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        fd_author_clear(&l->items[i].actor);
+        free(l->items[i].action);
+        free(l->items[i].target_type);
+        free(l->items[i].reason);
     }
     free(l->items);
     memset(l, 0, sizeof *l);

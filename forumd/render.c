@@ -3,7 +3,21 @@
 
 bool fd_viewer_is_staff(const struct fd_viewer *v)
 {
+    return v->id != 0 && v->staff;
+}
+
+/* Moderators and admins, wherever their rights apply: they read accounts' moderation details. */
+static bool viewer_has_role(const struct fd_viewer *v)
+{
     return v->id != 0 && (v->role == FD_ROLE_MODERATOR || v->role == FD_ROLE_ADMIN);
+}
+
+static json_t *id_list_json(const int64_t *ids, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_integer((json_int_t)ids[i]));
+    return a;
 }
 
 json_t *fd_time_json(int64_t t)
@@ -28,8 +42,15 @@ json_t *fd_user_json(const struct fd_user *u, const struct fd_viewer *v)
                           str_or_null(u->transparency_register_id), "created_at", fd_time_json(u->created_at));
     if (o && v && (v->id == u->id || (v->id && v->role == FD_ROLE_ADMIN)))
         json_object_set_new(o, "email", str_or_null(u->email));
-    if (o && u->suspended_until)
+    bool self_or_staff = v && (v->id == u->id || viewer_has_role(v));
+    if (o && u->suspended_until && self_or_staff) {
         json_object_set_new(o, "suspended_until", fd_time_json(u->suspended_until));
+        json_object_set_new(o, "suspension_reason", str_or_null(u->suspension_reason));
+    }
+    if (o && self_or_staff && u->role != FD_ROLE_MEMBER)
+        json_object_set_new(o, "moderates", u->role == FD_ROLE_MODERATOR && u->n_moderates
+                                                ? id_list_json(u->moderates, u->n_moderates)
+                                                : json_null());
     return o;
 }
 
@@ -86,10 +107,44 @@ json_t *fd_thread_json(const struct fd_thread *t, const struct fd_viewer *v, int
 json_t *fd_post_json(const struct fd_post *p, const struct fd_viewer *v)
 {
     bool show = !p->deleted && (!p->hidden || fd_viewer_is_staff(v));
-    return json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:b, s:b}", "id", (json_int_t)p->id,
+    json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:b, s:o, s:o, s:b, s:b}", "id", (json_int_t)p->id,
                      "thread_id", (json_int_t)p->thread_id, "parent_id", id_or_null(p->parent_id), "author",
                      author_json(&p->author, p->anonymous, v), "body", str_or_null(show ? p->body : NULL),
                      "body_html", str_or_null(show ? p->body_html : NULL), "language", str_or_null(p->language),
                      "anonymous", p->anonymous, "official", p->official, "created_at", fd_time_json(p->created_at),
                      "edited_at", fd_time_json(p->edited_at), "hidden", p->hidden, "deleted", p->deleted);
+    if (o)
+        json_object_set_new(o, "edited_by_moderator", json_boolean(p->edited_by_moderator));
+    return o;
+}
+
+json_t *fd_revision_json(const struct fd_revision *r, const struct fd_post *p, const struct fd_viewer *v)
+{
+    /* the author of an anonymous post stays anonymous in its history */
+    bool anonymous = p->anonymous && r->editor.id == p->author.id;
+    return json_pack("{s:o, s:o, s:o, s:b}", "body", str_or_null(r->body), "edited_at", fd_time_json(r->edited_at),
+                     "editor", author_json(&r->editor, anonymous, v), "by_moderator", r->by_moderator);
+}
+
+json_t *fd_flag_json(const struct fd_flag *f, const struct fd_viewer *v)
+{
+    json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:s, s:o, s:o, s:o, s:o}", "id", (json_int_t)f->id,
+                          "post_id", (json_int_t)f->post_id, "thread_id", (json_int_t)f->thread_id, "objective_id",
+                          (json_int_t)f->objective_id, "reason", str_or_null(f->reason), "text", str_or_null(f->text),
+                          "state", f->resolution ? "resolved" : "open", "resolution", str_or_null(f->resolution),
+                          "created_at", fd_time_json(f->created_at), "resolved_at", fd_time_json(f->resolved_at),
+                          "flagger", author_json(&f->flagger, false, v));
+    if (o && f->has_post)
+        json_object_set_new(o, "post", fd_post_json(&f->post, v));
+    return o;
+}
+
+json_t *fd_log_entry_json(const struct fd_log_entry *e)
+{
+    static const struct fd_viewer nobody = { 0 };
+    return json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "id", (json_int_t)e->id, "actor",
+                     e->actor.id ? author_json(&e->actor, false, &nobody) : json_null(), "action",
+                     str_or_null(e->action), "target_type", str_or_null(e->target_type), "target_id",
+                     (json_int_t)e->target_id, "objective_id", id_or_null(e->objective_id), "reason",
+                     str_or_null(e->reason), "created_at", fd_time_json(e->created_at));
 }

@@ -23,29 +23,39 @@ enum q {
     Q_THREADS_BY_OBJECTIVE, Q_THREADS_BY_KEY_ACTION, Q_THREAD_GET, Q_THREAD_INSERT, Q_THREAD_BUMP,
     Q_THREAD_SET_OFFICIAL, Q_OBJECTIVE_BUMP,
     Q_POST_INSERT, Q_POSTS_PAGE, Q_POST_GET,
-    Q_FTS_ADD, Q_SEARCH, Q_SEARCH_FILTERED, Q_SNIPPET,
+    Q_FTS_ADD, Q_FTS_REMOVE, Q_SEARCH, Q_SEARCH_FILTERED, Q_SNIPPET,
+    Q_REVISION_SAVE, Q_POST_EDIT, Q_REVISIONS, Q_POST_SET_HIDDEN, Q_POST_SET_DELETED,
+    Q_THREAD_SET, Q_THREAD_FIRST_POST, Q_OBJECTIVE_RECOUNT,
+    Q_FLAG_INSERT, Q_FLAG_GET, Q_FLAGS_OPEN_COUNT, Q_FLAGS_RESOLVE, Q_FLAGS_PAGE,
+    Q_USER_SUSPEND, Q_USER_SET_ROLE, Q_SCOPE_CLEAR, Q_SCOPE_ADD, Q_ADMINS_COUNT,
+    Q_LOG_ADD, Q_LOG_PAGE,
     Q_COUNT
 };
 
+/* The moderator's objectives, as "1,3" (NULL = not limited). */
+#define USER_SCOPE "(SELECT group_concat(m.objective_id) FROM moderator_objectives m WHERE m.user_id = u.id)"
 #define USER_COLS "u.id, u.email, u.display_name, u.role, u.stakeholder_type, u.organisation, u.country," \
-                  " u.transparency_register_id, u.created_at, u.suspended_until, u.password_hash"
+                  " u.transparency_register_id, u.created_at, u.suspended_until, u.password_hash, u.suspend_reason, " \
+                  USER_SCOPE
 /* The same columns without the password hash, for the lookups made on every request. */
 #define USER_COLS_NO_HASH "u.id, u.email, u.display_name, u.role, u.stakeholder_type, u.organisation, u.country," \
-                          " u.transparency_register_id, u.created_at, u.suspended_until, NULL"
+                          " u.transparency_register_id, u.created_at, u.suspended_until, NULL, u.suspend_reason, " \
+                          USER_SCOPE
 #define AUTHOR_COLS "a.id, a.display_name, a.stakeholder_type, a.organisation, a.country"
 #define THREAD_SELECT "SELECT t.id, t.objective_id, t.key_action_id, t.title, t.anonymous, t.created_at," \
                       " t.last_post_at, t.post_count, t.locked, t.pinned, t.opens_at, t.closes_at," \
                       " t.official_post_id, " AUTHOR_COLS " FROM threads t JOIN users a ON a.id = t.author_id "
-#define POST_SELECT "SELECT p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous," \
-                    " p.official, p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS \
-                    " FROM posts p JOIN users a ON a.id = p.author_id "
+#define POST_COLS "p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous, p.official," \
+                  " p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS ", p.edited_by_moderator, p.hidden_auto"
+#define POST_SELECT "SELECT " POST_COLS " FROM posts p JOIN users a ON a.id = p.author_id "
 /* Search: one page c(id, rank) of a ranked window of matches, read as posts with their thread's title. */
-#define SEARCH_SELECT "SELECT c.rank, p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous," \
-                      " p.official, p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS ", t.title" \
-                      " FROM (SELECT id, rank FROM "
+#define SEARCH_SELECT "SELECT c.rank, " POST_COLS ", t.title FROM (SELECT id, rank FROM "
 #define SEARCH_PAGE " WHERE rank > ?9 OR (rank = ?9 AND id > ?10) ORDER BY rank, id LIMIT ?11) c" \
                     " JOIN posts p ON p.id = c.id JOIN users a ON a.id = p.author_id" \
                     " JOIN threads t ON t.id = p.thread_id ORDER BY c.rank, c.id"
+#define FLAG_SELECT "SELECT f.id, f.post_id, p.thread_id, t.objective_id, f.reason, f.text, f.created_at," \
+                    " f.resolution, f.resolved_at, " AUTHOR_COLS " FROM flags f JOIN posts p ON p.id = f.post_id" \
+                    " JOIN threads t ON t.id = p.thread_id JOIN users a ON a.id = f.user_id "
 #define OBJECTIVE_SELECT "SELECT id, number, slug, title, summary, thread_count, post_count, last_post_at FROM objectives "
 
 static const char *const sql[Q_COUNT] = {
@@ -93,7 +103,13 @@ static const char *const sql[Q_COUNT] = {
     [Q_POSTS_PAGE] = POST_SELECT "WHERE p.thread_id = ?1 AND p.id > ?2 ORDER BY p.id LIMIT ?3",
     [Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
     /* What is indexed is what the search_docs view says (schema/0002_search.sql). */
-    [Q_FTS_ADD] = "INSERT INTO posts_fts(rowid, title, body) SELECT id, title, body FROM search_docs WHERE id = ?1",
+    /* A post is in the index while it is visible. Every change to a post runs Q_FTS_REMOVE before
+     * (it removes the post if it was indexed, with the values it was indexed with) and Q_FTS_ADD
+     * after (it adds the post if it is visible now). */
+    [Q_FTS_ADD] = "INSERT INTO posts_fts(rowid, title, body) SELECT d.id, d.title, d.body FROM search_docs d"
+                  " JOIN posts p ON p.id = d.id WHERE d.id = ?1 AND p.hidden = 0 AND p.deleted = 0",
+    [Q_FTS_REMOVE] = "INSERT INTO posts_fts(posts_fts, rowid, title, body) SELECT 'delete', d.id, d.title, d.body"
+                     " FROM search_docs d JOIN posts p ON p.id = d.id WHERE d.id = ?1 AND p.hidden = 0 AND p.deleted = 0",
     /* The innermost query walks the matches newest first (filtered, for Q_SEARCH_FILTERED) and
      * keeps the first ?8; only those are ranked (fd_rank: BM25, title hits weigh 10 times body
      * hits), which bounds the cost of a word found in half the forum. The middle one picks the page
@@ -107,6 +123,45 @@ static const char *const sql[Q_COUNT] = {
                           " AND (?3 = 0 OR t.key_action_id = ?3) AND (?4 IS NULL OR u.stakeholder_type = ?4)"
                           " AND (?5 IS NULL OR u.country = ?5) AND p.created_at >= ?6 AND p.created_at < ?7"
                           " ORDER BY posts_fts.rowid DESC LIMIT ?8)" SEARCH_PAGE,
+    [Q_REVISION_SAVE] = "INSERT INTO post_revisions(post_id, body, editor_id, by_moderator, edited_at)"
+                        " SELECT id, body, ?2, ?3, ?4 FROM posts WHERE id = ?1",
+    [Q_POST_EDIT] = "UPDATE posts SET body = ?2, body_html = ?3, edited_at = ?4, edited_by = ?5,"
+                    " edited_by_moderator = ?6 WHERE id = ?1",
+    [Q_REVISIONS] = "SELECT r.body, r.edited_at, r.by_moderator, " AUTHOR_COLS " FROM post_revisions r"
+                    " JOIN users a ON a.id = r.editor_id WHERE r.post_id = ?1 ORDER BY r.id LIMIT 1000",
+    [Q_POST_SET_HIDDEN] = "UPDATE posts SET hidden = ?2, hidden_auto = ?3 WHERE id = ?1",
+    [Q_POST_SET_DELETED] = "UPDATE posts SET deleted = 1 WHERE id = ?1",
+    /* ?8: whether the consultation changes; then ?9/?10 are its window (NULL, NULL: none) */
+    [Q_THREAD_SET] = "UPDATE threads SET locked = coalesce(?2, locked), pinned = coalesce(?3, pinned),"
+                     " title = coalesce(?4, title), objective_id = coalesce(?5, objective_id),"
+                     " key_action_id = CASE WHEN ?6 THEN ?7 ELSE key_action_id END,"
+                     " opens_at = CASE WHEN ?8 THEN ?9 ELSE opens_at END,"
+                     " closes_at = CASE WHEN ?8 THEN ?10 ELSE closes_at END WHERE id = ?1",
+    [Q_THREAD_FIRST_POST] = "SELECT min(id) FROM posts WHERE thread_id = ?1",
+    [Q_OBJECTIVE_RECOUNT] = "UPDATE objectives SET thread_count = (SELECT count(*) FROM threads WHERE objective_id = ?1),"
+                            " post_count = (SELECT coalesce(sum(post_count), 0) FROM threads WHERE objective_id = ?1),"
+                            " last_post_at = (SELECT max(last_post_at) FROM threads WHERE objective_id = ?1)"
+                            " WHERE id = ?1",
+    [Q_FLAG_INSERT] = "INSERT INTO flags(post_id, user_id, reason, text, created_at) VALUES(?1, ?2, ?3, ?4, ?5)",
+    [Q_FLAG_GET] = FLAG_SELECT "WHERE f.id = ?1",
+    [Q_FLAGS_OPEN_COUNT] = "SELECT count(*) FROM flags WHERE post_id = ?1 AND resolution IS NULL",
+    [Q_FLAGS_RESOLVE] = "UPDATE flags SET resolution = ?2, resolved_by = ?3, resolved_at = ?4"
+                        " WHERE post_id = ?1 AND resolution IS NULL",
+    [Q_FLAGS_PAGE] = FLAG_SELECT "WHERE ((?1 = 0 AND f.resolution IS NULL) OR (?1 = 1 AND f.resolution IS NOT NULL))"
+                     " AND f.id < ?2 AND (?3 IS NULL OR t.objective_id IN (SELECT value FROM json_each(?3)))"
+                     " ORDER BY f.id DESC LIMIT ?4",
+    [Q_USER_SUSPEND] = "UPDATE users SET suspended_until = ?2, suspend_reason = ?3 WHERE id = ?1",
+    [Q_USER_SET_ROLE] = "UPDATE users SET role = ?2 WHERE id = ?1",
+    [Q_SCOPE_CLEAR] = "DELETE FROM moderator_objectives WHERE user_id = ?1",
+    [Q_SCOPE_ADD] = "INSERT OR IGNORE INTO moderator_objectives(user_id, objective_id) VALUES(?1, ?2)",
+    [Q_ADMINS_COUNT] = "SELECT count(*) FROM users WHERE role = 'admin'",
+    [Q_LOG_ADD] = "INSERT INTO mod_log(actor_id, action, target_type, target_id, objective_id, reason, created_at)"
+                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    /* Scoped moderators see their objectives' rows and those about no objective (accounts). */
+    [Q_LOG_PAGE] = "SELECT l.id, l.action, l.target_type, l.target_id, l.objective_id, l.reason, l.created_at, "
+                   AUTHOR_COLS " FROM mod_log l LEFT JOIN users a ON a.id = l.actor_id WHERE l.id < ?1"
+                   " AND (?2 IS NULL OR l.objective_id IS NULL OR l.objective_id IN (SELECT value FROM json_each(?2)))"
+                   " AND (?3 IS NULL OR (l.target_type = ?3 AND l.target_id = ?4)) ORDER BY l.id DESC LIMIT ?5",
     [Q_SNIPPET] = "SELECT snippet(posts_fts, -1, char(2), char(3), '…', 16) FROM posts_fts"
                   " WHERE posts_fts MATCH ?1 AND rowid = ?2",
 };
@@ -245,6 +300,27 @@ static int sq_health(struct fd_store *store)
 
 /* ---- users ---- */
 
+/* Parses "1,3" (a group_concat of ids) into a new array; NULL gives none. */
+static void read_id_list(const char *v, int64_t **ids, size_t *n)
+{
+    *ids = NULL;
+    *n = 0;
+    if (!v || !*v)
+        return;
+    size_t cap = 1;
+    for (const char *p = v; *p; p++)
+        cap += *p == ',';
+    *ids = fd_xcalloc(cap, sizeof **ids);
+    for (const char *p = v; *p && *n < cap;) {
+        char *end;
+        long long id = strtoll(p, &end, 10);
+        if (end == p)
+            break;
+        (*ids)[(*n)++] = id;
+        p = *end == ',' ? end + 1 : end;
+    }
+}
+
 /* Reads USER_COLS starting at column i. */
 static void read_user(sqlite3_stmt *st, int i, struct fd_user *u)
 {
@@ -261,6 +337,8 @@ static void read_user(sqlite3_stmt *st, int i, struct fd_user *u)
     u->created_at = sqlite3_column_int64(st, i + 8);
     u->suspended_until = sqlite3_column_int64(st, i + 9);
     u->password_hash = col_str(st, i + 10);
+    u->suspension_reason = col_str(st, i + 11);
+    read_id_list((const char *)sqlite3_column_text(st, i + 12), &u->moderates, &u->n_moderates);
 }
 
 /* Steps a statement expected to return at most one row, read by fn. */
@@ -579,7 +657,12 @@ static void post_row_at(sqlite3_stmt *st, int c, struct fd_post *p)
     p->hidden = sqlite3_column_int(st, c + 10) != 0;
     p->deleted = sqlite3_column_int(st, c + 11) != 0;
     read_author(st, c + 12, &p->author);
+    p->edited_by_moderator = sqlite3_column_int(st, c + 17) != 0;
+    p->hidden_auto = sqlite3_column_int(st, c + 18) != 0;
 }
+
+/* The number of columns of POST_COLS. */
+enum { POST_NCOLS = 19 };
 
 static void post_row(sqlite3_stmt *st, void *out)
 {
@@ -658,7 +741,7 @@ static void search_row(sqlite3_stmt *st, void *out)
     h->rank = sqlite3_column_double(st, 0);
     /* post_row reads from column 0: the post's columns follow the rank here */
     post_row_at(st, 1, &h->post);
-    h->thread_title = col_str(st, 18);
+    h->thread_title = col_str(st, 1 + POST_NCOLS);
 }
 
 static int add_snippets(struct fd_sqlite *s, const char *match, struct fd_search_list *l)
@@ -790,6 +873,365 @@ static int sq_post_create(struct fd_store *store, const struct fd_new_post *in, 
     return rc;
 }
 
+/* ---- moderation ---- */
+
+/* Runs fn(s, post_id, arg) between taking the post out of the search index and putting it back,
+ * so that the index holds the post's text while, and only while, the post is visible. */
+static int reindexed(struct fd_sqlite *s, int64_t post_id, int (*fn)(struct fd_sqlite *, int64_t, const void *),
+                     const void *arg)
+{
+    int rc = exec_id(s, Q_FTS_REMOVE, post_id);
+    if (rc == FD_OK)
+        rc = fn(s, post_id, arg);
+    if (rc == FD_OK)
+        rc = exec_id(s, Q_FTS_ADD, post_id);
+    return rc;
+}
+
+struct edit_args {
+    const char *body, *body_html;
+    int64_t editor_id, now;
+    bool by_moderator;
+};
+
+static int edit_post(struct fd_sqlite *s, int64_t id, const void *arg)
+{
+    const struct edit_args *a = arg;
+    sqlite3_stmt *st = stmt(s, Q_REVISION_SAVE);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, a->editor_id);
+    sqlite3_bind_int(st, 3, a->by_moderator);
+    sqlite3_bind_int64(st, 4, a->now);
+    int rc = exec_q(s, st);
+    if (rc != FD_OK)
+        return rc;
+    if (!(st = stmt(s, Q_POST_EDIT)))
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_text(st, 2, a->body, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, a->body_html, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 4, a->now);
+    sqlite3_bind_int64(st, 5, a->editor_id);
+    sqlite3_bind_int(st, 6, a->by_moderator);
+    return exec_q(s, st);
+}
+
+static int sq_post_edit(struct fd_store *store, int64_t post_id, const char *body, const char *body_html,
+                        int64_t editor_id, bool by_moderator, int64_t now)
+{
+    struct edit_args a = { body, body_html, editor_id, now, by_moderator };
+    return reindexed(S(store), post_id, edit_post, &a);
+}
+
+static void revision_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_revision *r = out;
+    r->body = col_str(st, 0);
+    r->edited_at = sqlite3_column_int64(st, 1);
+    r->by_moderator = sqlite3_column_int(st, 2) != 0;
+    read_author(st, 3, &r->editor);
+}
+
+static int sq_post_revisions(struct fd_store *store, int64_t post_id, struct fd_revision_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_REVISIONS);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, post_id);
+    void *items;
+    bool more;
+    int rc = read_page(s, st, 1000, sizeof(struct fd_revision), revision_row, &items, &out->n, &more);
+    out->items = items;
+    return rc;
+}
+
+struct hide_args {
+    bool hidden, automatic;
+};
+
+static int hide_post(struct fd_sqlite *s, int64_t id, const void *arg)
+{
+    const struct hide_args *a = arg;
+    sqlite3_stmt *st = stmt(s, Q_POST_SET_HIDDEN);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, a->hidden);
+    sqlite3_bind_int(st, 3, a->hidden && a->automatic);
+    return exec_q(s, st);
+}
+
+static int sq_post_set_hidden(struct fd_store *store, int64_t post_id, bool hidden, bool automatic)
+{
+    struct hide_args a = { hidden, automatic };
+    return reindexed(S(store), post_id, hide_post, &a);
+}
+
+static int delete_post(struct fd_sqlite *s, int64_t id, const void *arg)
+{
+    (void)arg;
+    return exec_id(s, Q_POST_SET_DELETED, id);
+}
+
+static int sq_post_set_deleted(struct fd_store *store, int64_t post_id)
+{
+    return reindexed(S(store), post_id, delete_post, NULL);
+}
+
+/* The single integer a statement returns (0 for NULL or no row). */
+static int one_int(struct fd_sqlite *s, sqlite3_stmt *st, int64_t *out)
+{
+    if (!st)
+        return FD_EINTERNAL;
+    int rc = sqlite3_step(st);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    return (rc == SQLITE_ROW || rc == SQLITE_DONE) ? FD_OK : map_rc(s, rc);
+}
+
+static int int_by_id(struct fd_sqlite *s, enum q q, int64_t id, int64_t *out)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    if (st)
+        sqlite3_bind_int64(st, 1, id);
+    return one_int(s, st, out);
+}
+
+static int set_thread(struct fd_sqlite *s, int64_t id, const void *arg)
+{
+    const struct fd_thread_patch *p = arg;
+    sqlite3_stmt *st = stmt(s, Q_THREAD_SET);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    if (p->locked.given)
+        sqlite3_bind_int(st, 2, p->locked.value);
+    if (p->pinned.given)
+        sqlite3_bind_int(st, 3, p->pinned.value);
+    bind_text_or_null(st, 4, p->title);
+    bind_id_or_null(st, 5, p->objective_id);
+    sqlite3_bind_int(st, 6, p->key_action.given);
+    bind_id_or_null(st, 7, p->key_action.id);
+    sqlite3_bind_int(st, 8, p->consultation.given);
+    if (p->consultation.given && p->consultation.window.given) {
+        sqlite3_bind_int64(st, 9, p->consultation.window.opens_at);
+        sqlite3_bind_int64(st, 10, p->consultation.window.closes_at);
+    }
+    return exec_q(s, st);
+}
+
+static int sq_thread_update(struct fd_store *store, int64_t thread_id, const struct fd_thread_patch *p)
+{
+    struct fd_sqlite *s = S(store);
+    int64_t old_objective = 0, first_post = 0;
+    int rc = FD_OK;
+    if (p->objective_id) { /* to recount the objective it leaves */
+        struct fd_thread t = { 0 };
+        rc = sq_thread_get(store, thread_id, &t);
+        old_objective = t.objective_id;
+        fd_thread_clear(&t);
+    }
+    if (rc == FD_OK)
+        rc = int_by_id(s, Q_THREAD_FIRST_POST, thread_id, &first_post);
+    if (rc != FD_OK)
+        return rc;
+    /* the title is indexed with the opening post: out with the old title, in with the new */
+    bool retitle = p->title && first_post;
+    if (retitle)
+        rc = exec_id(s, Q_FTS_REMOVE, first_post);
+    if (rc == FD_OK)
+        rc = set_thread(s, thread_id, p);
+    if (rc == FD_OK && retitle)
+        rc = exec_id(s, Q_FTS_ADD, first_post);
+    if (rc == FD_OK && p->objective_id && p->objective_id != old_objective) {
+        rc = exec_id(s, Q_OBJECTIVE_RECOUNT, old_objective);
+        if (rc == FD_OK)
+            rc = exec_id(s, Q_OBJECTIVE_RECOUNT, p->objective_id);
+    }
+    return rc;
+}
+
+static int sq_flag_create(struct fd_store *store, int64_t post_id, int64_t user_id, const char *reason,
+                          const char *text, int64_t now, int64_t *flag_id)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_FLAG_INSERT);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, post_id);
+    sqlite3_bind_int64(st, 2, user_id);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_TRANSIENT);
+    bind_text_or_null(st, 4, text);
+    sqlite3_bind_int64(st, 5, now);
+    int rc = exec_q(s, st);
+    if (rc == FD_OK)
+        *flag_id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+static void flag_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_flag *f = out;
+    f->id = sqlite3_column_int64(st, 0);
+    f->post_id = sqlite3_column_int64(st, 1);
+    f->thread_id = sqlite3_column_int64(st, 2);
+    f->objective_id = sqlite3_column_int64(st, 3);
+    f->reason = col_str(st, 4);
+    f->text = col_str(st, 5);
+    f->created_at = sqlite3_column_int64(st, 6);
+    f->resolution = col_str(st, 7);
+    f->resolved_at = sqlite3_column_int64(st, 8);
+    read_author(st, 9, &f->flagger);
+}
+
+static int sq_flag_get(struct fd_store *store, int64_t id, struct fd_flag *out)
+{
+    return row_by_id(S(store), Q_FLAG_GET, id, flag_row, out);
+}
+
+static int sq_flags_open_count(struct fd_store *store, int64_t post_id, int64_t *n)
+{
+    return int_by_id(S(store), Q_FLAGS_OPEN_COUNT, post_id, n);
+}
+
+static int sq_flags_resolve(struct fd_store *store, int64_t post_id, const char *resolution, int64_t by, int64_t now)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_FLAGS_RESOLVE);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, post_id);
+    sqlite3_bind_text(st, 2, resolution, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, by);
+    sqlite3_bind_int64(st, 4, now);
+    return exec_q(s, st);
+}
+
+/* The scope as a JSON array for json_each ("[1,3]"), or NULL for every objective. */
+static char *scope_json(const struct fd_scope *scope)
+{
+    if (!scope || scope->all)
+        return NULL;
+    char *out = fd_xmalloc(scope->n * 21 + 3);
+    size_t len = 0;
+    out[len++] = '[';
+    for (size_t i = 0; i < scope->n; i++)
+        len += (size_t)snprintf(out + len, 22, "%s%lld", i ? "," : "", (long long)scope->ids[i]);
+    out[len++] = ']';
+    out[len] = '\0';
+    return out;
+}
+
+static int sq_flags_page(struct fd_store *store, bool resolved, const struct fd_scope *scope, int64_t after_id,
+                         int limit, struct fd_flag_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_FLAGS_PAGE);
+    if (!st)
+        return FD_EINTERNAL;
+    char *ids = scope_json(scope);
+    sqlite3_bind_int(st, 1, resolved);
+    sqlite3_bind_int64(st, 2, after_id ? after_id : INT64_MAX);
+    bind_text_or_null(st, 3, ids);
+    sqlite3_bind_int(st, 4, limit + 1);
+    void *items;
+    int rc = read_page(s, st, limit, sizeof(struct fd_flag), flag_row, &items, &out->n, &out->more);
+    out->items = items;
+    free(ids);
+    for (size_t i = 0; rc == FD_OK && i < out->n; i++) {
+        rc = sq_post_get(store, out->items[i].post_id, &out->items[i].post);
+        out->items[i].has_post = rc == FD_OK;
+    }
+    return rc;
+}
+
+static int sq_user_suspend(struct fd_store *store, int64_t user_id, int64_t until, const char *reason)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_SUSPEND);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    bind_id_or_null(st, 2, until);
+    bind_text_or_null(st, 3, until ? reason : NULL);
+    return exec_q(s, st);
+}
+
+static int sq_user_set_role(struct fd_store *store, int64_t user_id, enum fd_role role, const int64_t *moderates,
+                            size_t n)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_SET_ROLE);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, fd_role_name(role), -1, SQLITE_STATIC);
+    int rc = exec_q(s, st);
+    if (rc == FD_OK)
+        rc = exec_id(s, Q_SCOPE_CLEAR, user_id);
+    for (size_t i = 0; rc == FD_OK && role == FD_ROLE_MODERATOR && i < n; i++)
+        rc = id_and_time(s, Q_SCOPE_ADD, user_id, moderates[i]);
+    return rc;
+}
+
+static int sq_admins_count(struct fd_store *store, int64_t *n)
+{
+    struct fd_sqlite *s = S(store);
+    return one_int(s, stmt(s, Q_ADMINS_COUNT), n);
+}
+
+static int sq_log_add(struct fd_store *store, const struct fd_log_new *e, int64_t now)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_LOG_ADD);
+    if (!st)
+        return FD_EINTERNAL;
+    bind_id_or_null(st, 1, e->actor_id);
+    sqlite3_bind_text(st, 2, e->action, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, e->target_type, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, e->target_id);
+    bind_id_or_null(st, 5, e->objective_id);
+    bind_text_or_null(st, 6, e->reason);
+    sqlite3_bind_int64(st, 7, now);
+    return exec_q(s, st);
+}
+
+static void log_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_log_entry *e = out;
+    e->id = sqlite3_column_int64(st, 0);
+    e->action = col_str(st, 1);
+    e->target_type = col_str(st, 2);
+    e->target_id = sqlite3_column_int64(st, 3);
+    e->objective_id = sqlite3_column_int64(st, 4);
+    e->reason = col_str(st, 5);
+    e->created_at = sqlite3_column_int64(st, 6);
+    read_author(st, 7, &e->actor);
+}
+
+static int sq_log_page(struct fd_store *store, const struct fd_scope *scope, const char *target_type,
+                       int64_t target_id, int64_t after_id, int limit, struct fd_log_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_LOG_PAGE);
+    if (!st)
+        return FD_EINTERNAL;
+    char *ids = scope_json(scope);
+    sqlite3_bind_int64(st, 1, after_id ? after_id : INT64_MAX);
+    bind_text_or_null(st, 2, ids);
+    bind_text_or_null(st, 3, target_type);
+    sqlite3_bind_int64(st, 4, target_id);
+    sqlite3_bind_int(st, 5, limit + 1);
+    void *items;
+    int rc = read_page(s, st, limit, sizeof(struct fd_log_entry), log_row, &items, &out->n, &out->more);
+    out->items = items;
+    free(ids);
+    return rc;
+}
+
 /* ---- connection ---- */
 
 static void sq_close(struct fd_store *store)
@@ -834,6 +1276,21 @@ static const struct fd_store_ops sqlite_ops = {
     .post_get = sq_post_get,
     .post_create = sq_post_create,
     .search = sq_search,
+    .post_edit = sq_post_edit,
+    .post_revisions = sq_post_revisions,
+    .post_set_hidden = sq_post_set_hidden,
+    .post_set_deleted = sq_post_set_deleted,
+    .thread_update = sq_thread_update,
+    .flag_create = sq_flag_create,
+    .flag_get = sq_flag_get,
+    .flags_open_count = sq_flags_open_count,
+    .flags_resolve = sq_flags_resolve,
+    .flags_page = sq_flags_page,
+    .user_suspend = sq_user_suspend,
+    .user_set_role = sq_user_set_role,
+    .admins_count = sq_admins_count,
+    .log_add = sq_log_add,
+    .log_page = sq_log_page,
 };
 
 static const char setup_sql[] = "PRAGMA foreign_keys = ON;"

@@ -3,6 +3,7 @@
 #define FORUMD_HANDLERS_H
 
 #include "forumd/http.h"
+#include "forumd/moderation.h"
 
 void h_health(struct fd_req *r);
 void h_static(struct fd_req *r);
@@ -22,8 +23,26 @@ void h_threads_get(struct fd_req *r);
 void h_posts_create(struct fd_req *r);
 void h_search(struct fd_req *r);
 
+void h_posts_edit(struct fd_req *r);
+void h_posts_delete(struct fd_req *r);
+void h_posts_revisions(struct fd_req *r);
+void h_posts_flag(struct fd_req *r);
+void h_posts_hide(struct fd_req *r);
+void h_posts_unhide(struct fd_req *r);
+void h_threads_update(struct fd_req *r);
+void h_flags_list(struct fd_req *r);
+void h_flags_resolve(struct fd_req *r);
+void h_mod_log(struct fd_req *r);
+void h_users_suspend(struct fd_req *r);
+void h_users_unsuspend(struct fd_req *r);
+void h_users_role(struct fd_req *r);
+
 /* Finds the objective named by path parameter "id" (number or slug) on r's connection; answers 404
  * itself and returns -1 if there is none. */
 int h_objective_or_reply(struct fd_req *r, struct fd_objective *o);
+/* Decodes {"closes_at", "opens_at"?} into a struct fd_consultation_in (a body field decoder). */
+int h_decode_consultation(json_t *v, void *out, struct fd_json_error *err);
+/* A committed write to t makes the cached pages that show it stale; called before answering. */
+void h_pages_changed(struct fd_req *r, const struct fd_thread *t);
 
 #endif

@@ -100,6 +100,10 @@ int fd_req_limit_or_reply(struct fd_req *r, int *limit);
 /* ?cursor= of kind with n keys; *has is false when absent. */
 int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor *c, bool *has);
 
+/* What r renders belongs to objective_id: gives r's viewer moderator rights there if they have them
+ * (a moderator limited to other objectives sees the public view). */
+void fd_req_in_objective(struct fd_req *r, int64_t objective_id);
+
 /* Queues job on a worker, done back on r's loop; answers 429 itself if the queue is full (-1). */
 int fd_req_work_or_reply(struct fd_req *r, struct fd_work *pool, fd_job_fn *job, fd_task_fn *done);
 /* Queues a write; done(r, rc) runs on r's loop after the commit. */

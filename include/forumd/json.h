@@ -11,7 +11,9 @@
 #define FD_JSON_MAX_DEPTH 32
 
 enum fd_field_type { FD_FT_END = 0, FD_FT_TEXT, FD_FT_ID, FD_FT_BOOL, FD_FT_CUSTOM };
-enum { FD_OPTIONAL = 0, FD_REQUIRED = 1, FD_NOT_BLANK = 2 };
+/* FD_NULLABLE (custom fields): null is passed to the decoder ("set to none") instead of being
+ * taken as absent. */
+enum { FD_OPTIONAL = 0, FD_REQUIRED = 1, FD_NOT_BLANK = 2, FD_NULLABLE = 4 };
 
 struct fd_json_error {
     int status;          /* 400 */

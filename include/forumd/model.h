@@ -24,6 +24,9 @@ struct fd_user {
     char *transparency_register_id; /* may be NULL */
     int64_t created_at;
     int64_t suspended_until; /* 0 = not suspended */
+    char *suspension_reason; /* may be NULL */
+    int64_t *moderates;      /* moderators: the objectives they are limited to; none = all of them */
+    size_t n_moderates;
 };
 
 /* Author of a thread or post, as stored; serializers decide what a viewer sees. */
@@ -84,7 +87,9 @@ struct fd_post {
     bool official;
     int64_t created_at;
     int64_t edited_at; /* 0 = never */
+    bool edited_by_moderator;
     bool hidden;
+    bool hidden_auto; /* hidden by flags, not by a moderator */
     bool deleted;
 };
 
@@ -181,6 +186,98 @@ struct fd_objective_list {
     size_t n;
 };
 
+/* ---- moderation ---- */
+
+/* Optional inputs that can also be set to "none": given says whether the request named them. */
+struct fd_opt_bool {
+    bool given, value;
+};
+struct fd_opt_id {
+    bool given;
+    int64_t id; /* 0 = none */
+};
+struct fd_opt_consultation {
+    bool given;
+    struct fd_consultation_in window; /* window.given = false: no longer a consultation */
+};
+
+/* A change to a thread: only what is given changes. */
+struct fd_thread_patch {
+    struct fd_opt_bool locked, pinned;
+    int64_t objective_id; /* 0 = stays */
+    struct fd_opt_id key_action;
+    const char *title;    /* NULL = stays */
+    struct fd_opt_consultation consultation;
+    const char *reason;
+};
+
+struct fd_revision {
+    char *body;            /* the text before this edit */
+    int64_t edited_at;
+    struct fd_author editor;
+    bool by_moderator;
+};
+
+struct fd_revision_list {
+    struct fd_revision *items;
+    size_t n;
+};
+
+struct fd_flag {
+    int64_t id;
+    int64_t post_id;
+    int64_t thread_id;
+    int64_t objective_id;
+    char *reason;
+    char *text;            /* may be NULL */
+    int64_t created_at;
+    char *resolution;      /* NULL while open, else "dismissed" or "hidden" */
+    int64_t resolved_at;
+    struct fd_author flagger;
+    bool has_post;         /* the queue also reads the post */
+    struct fd_post post;
+};
+
+struct fd_flag_list {
+    struct fd_flag *items;
+    size_t n;
+    bool more;
+};
+
+/* A moderation log row to write; strings are borrowed. actor_id 0 = the system. */
+struct fd_log_new {
+    int64_t actor_id;
+    const char *action;
+    const char *target_type;
+    int64_t target_id;
+    int64_t objective_id; /* 0 = none */
+    const char *reason;
+};
+
+struct fd_log_entry {
+    int64_t id;
+    struct fd_author actor; /* id 0 = the system */
+    char *action;
+    char *target_type;
+    int64_t target_id;
+    int64_t objective_id;
+    char *reason;
+    int64_t created_at;
+};
+
+struct fd_log_list {
+    struct fd_log_entry *items;
+    size_t n;
+    bool more;
+};
+
+/* Which objectives a moderation list shows: all (n = 0 and all = true) or those in ids. */
+struct fd_scope {
+    bool all;
+    const int64_t *ids;
+    size_t n;
+};
+
 void fd_user_clear(struct fd_user *u);
 void fd_author_clear(struct fd_author *a);
 void fd_objective_clear(struct fd_objective *o);
@@ -190,6 +287,10 @@ void fd_thread_list_clear(struct fd_thread_list *l);
 void fd_post_list_clear(struct fd_post_list *l);
 void fd_objective_list_clear(struct fd_objective_list *l);
 void fd_search_list_clear(struct fd_search_list *l);
+void fd_revision_list_clear(struct fd_revision_list *l);
+void fd_flag_clear(struct fd_flag *f);
+void fd_flag_list_clear(struct fd_flag_list *l);
+void fd_log_list_clear(struct fd_log_list *l);
 
 enum fd_consultation_state { FD_CONSULT_NONE, FD_CONSULT_PLANNED, FD_CONSULT_OPEN, FD_CONSULT_CLOSED };
 /* The state of t's consultation at time now. */

@@ -9,6 +9,7 @@
 struct fd_viewer {
     int64_t id;        /* 0 = not signed in */
     enum fd_role role;
+    bool staff;        /* moderator rights over what is rendered (see fd_req_in_objective) */
 };
 
 bool fd_viewer_is_staff(const struct fd_viewer *v);
@@ -19,5 +20,10 @@ json_t *fd_user_json(const struct fd_user *u, const struct fd_viewer *v);
 json_t *fd_objective_json(const struct fd_objective *o);
 json_t *fd_thread_json(const struct fd_thread *t, const struct fd_viewer *v, int64_t now);
 json_t *fd_post_json(const struct fd_post *p, const struct fd_viewer *v);
+/* A previous version of post p. */
+json_t *fd_revision_json(const struct fd_revision *r, const struct fd_post *p, const struct fd_viewer *v);
+/* A flag, with its post when f->has_post (the queue: rendered for staff). */
+json_t *fd_flag_json(const struct fd_flag *f, const struct fd_viewer *v);
+json_t *fd_log_entry_json(const struct fd_log_entry *e);
 
 #endif

@@ -65,6 +65,31 @@ struct fd_store_ops {
     int (*post_get)(struct fd_store *s, int64_t id, struct fd_post *out);
     int (*post_create)(struct fd_store *s, const struct fd_new_post *in, int64_t author_id, int64_t now,
                        int64_t *post_id);
+    /* moderation. Every change keeps the search index in step (a post is indexed while visible). */
+    int (*post_edit)(struct fd_store *s, int64_t post_id, const char *body, const char *body_html, int64_t editor_id,
+                     bool by_moderator, int64_t now);
+    int (*post_revisions)(struct fd_store *s, int64_t post_id, struct fd_revision_list *out);
+    int (*post_set_hidden)(struct fd_store *s, int64_t post_id, bool hidden, bool automatic);
+    int (*post_set_deleted)(struct fd_store *s, int64_t post_id);
+    int (*thread_update)(struct fd_store *s, int64_t thread_id, const struct fd_thread_patch *p);
+    /* FD_ECONFLICT if user_id already flagged the post */
+    int (*flag_create)(struct fd_store *s, int64_t post_id, int64_t user_id, const char *reason, const char *text,
+                       int64_t now, int64_t *flag_id);
+    int (*flag_get)(struct fd_store *s, int64_t id, struct fd_flag *out);
+    int (*flags_open_count)(struct fd_store *s, int64_t post_id, int64_t *n);
+    /* resolves every open flag of the post with resolution "dismissed" or "hidden" */
+    int (*flags_resolve)(struct fd_store *s, int64_t post_id, const char *resolution, int64_t by, int64_t now);
+    /* newest first, each with its post; after_id 0 = the first page */
+    int (*flags_page)(struct fd_store *s, bool resolved, const struct fd_scope *scope, int64_t after_id, int limit,
+                      struct fd_flag_list *out);
+    /* until 0 lifts the suspension */
+    int (*user_suspend)(struct fd_store *s, int64_t user_id, int64_t until, const char *reason);
+    int (*user_set_role)(struct fd_store *s, int64_t user_id, enum fd_role role, const int64_t *moderates, size_t n);
+    int (*admins_count)(struct fd_store *s, int64_t *n);
+    int (*log_add)(struct fd_store *s, const struct fd_log_new *e, int64_t now);
+    /* newest first; target_type NULL = any */
+    int (*log_page)(struct fd_store *s, const struct fd_scope *scope, const char *target_type, int64_t target_id,
+                    int64_t after_id, int limit, struct fd_log_list *out);
     /* full-text search over visible posts, best first; FD_EINVAL if the backend refuses q->match */
     int (*search)(struct fd_store *s, const struct fd_search_query *q, const struct fd_search_after *after, int limit,
                   struct fd_search_list *out);
@@ -108,6 +133,21 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_post_get(s, ...) FD_STORE_CALL(s, post_get, __VA_ARGS__)
 #define fd_store_post_create(s, ...) FD_STORE_CALL(s, post_create, __VA_ARGS__)
 #define fd_store_search(s, ...) FD_STORE_CALL(s, search, __VA_ARGS__)
+#define fd_store_post_edit(s, ...) FD_STORE_CALL(s, post_edit, __VA_ARGS__)
+#define fd_store_post_revisions(s, ...) FD_STORE_CALL(s, post_revisions, __VA_ARGS__)
+#define fd_store_post_set_hidden(s, ...) FD_STORE_CALL(s, post_set_hidden, __VA_ARGS__)
+#define fd_store_post_set_deleted(s, ...) FD_STORE_CALL(s, post_set_deleted, __VA_ARGS__)
+#define fd_store_thread_update(s, ...) FD_STORE_CALL(s, thread_update, __VA_ARGS__)
+#define fd_store_flag_create(s, ...) FD_STORE_CALL(s, flag_create, __VA_ARGS__)
+#define fd_store_flag_get(s, ...) FD_STORE_CALL(s, flag_get, __VA_ARGS__)
+#define fd_store_flags_open_count(s, ...) FD_STORE_CALL(s, flags_open_count, __VA_ARGS__)
+#define fd_store_flags_resolve(s, ...) FD_STORE_CALL(s, flags_resolve, __VA_ARGS__)
+#define fd_store_flags_page(s, ...) FD_STORE_CALL(s, flags_page, __VA_ARGS__)
+#define fd_store_user_suspend(s, ...) FD_STORE_CALL(s, user_suspend, __VA_ARGS__)
+#define fd_store_user_set_role(s, ...) FD_STORE_CALL(s, user_set_role, __VA_ARGS__)
+#define fd_store_admins_count(s, ...) FD_STORE_CALL(s, admins_count, __VA_ARGS__)
+#define fd_store_log_add(s, ...) FD_STORE_CALL(s, log_add, __VA_ARGS__)
+#define fd_store_log_page(s, ...) FD_STORE_CALL(s, log_page, __VA_ARGS__)
 
 /* Opens the SQLite backend at path (":memory:" allowed), migrating it first when migrate is true.
  * Returns NULL and writes a one-line reason into err (errlen bytes) on failure. Close with

@@ -92,11 +92,8 @@ static void log_request(struct fd_req *r)
 {
     if (r->app->cfg.quiet)
         return;
-    static const char *const names[] = { "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS" };
-    const char *m = "?";
-    for (size_t i = 0; i < FD_ARRAY_LEN(names); i++)
-        if (r->method == 1 << i)
-            m = names[i];
+    char m[16];
+    fd_router_methods_str(r->method, m, sizeof m);
     char path[256];
     fd_log_info("event=request id=%s method=%s path=\"%s\" status=%d us=%lld user=%lld", r->id, m,
                 fd_log_clean(r->path ? r->path : "", path, sizeof path), r->status,

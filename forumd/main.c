@@ -27,6 +27,7 @@ static const char usage_text[] =
     "                          --stakeholder-type TYPE [--organisation ORG] [--country CC]\n"
     "                          (the password is read from standard input, one line)\n"
     "       forumd backup --db PATH --to FILE\n"
+    "       forumd routes      (the API's route table: method, path, who may call it)\n"
     "       forumd --help | --version\n"
     "\n"
     "Every serve option can also be set as FORUMD_<NAME> in the environment (FORUMD_LISTEN, FORUMD_DB, ...)\n"
@@ -525,6 +526,29 @@ out:
     return rc;
 }
 
+/* The route table as "METHOD PATH rule,rule": what the authorization tests walk. */
+static int cmd_routes(void)
+{
+    static const struct { int flag; const char *name; } rules[] = {
+        { FD_R_AUTH, "auth" }, { FD_R_WRITE, "write" }, { FD_R_MODERATOR, "moderator" },
+        { FD_R_ADMIN, "admin" }, { FD_R_CSRF_ONLY, "csrf" },
+    };
+    for (size_t i = 0; i < fd_routes_count; i++) {
+        char method[16];
+        fd_router_methods_str(fd_routes[i].method, method, sizeof method);
+        printf("%s %s ", method, fd_routes[i].pattern);
+        bool any = false;
+        for (size_t k = 0; k < FD_ARRAY_LEN(rules); k++) {
+            if (fd_routes[i].flags & rules[k].flag) {
+                printf("%s%s", any ? "," : "", rules[k].name);
+                any = true;
+            }
+        }
+        printf("%s\n", any ? "" : "public");
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     char err[512];
@@ -539,6 +563,8 @@ int main(int argc, char **argv)
         return 0;
     }
     const char *cmd = (argc > 1 && strncmp(argv[1], "--", 2) != 0) ? argv[1] : "serve";
+    if (!strcmp(cmd, "routes"))
+        return argc == 2 ? cmd_routes() : usage_error("routes takes no options");
     int start = (argc > 1 && strncmp(argv[1], "--", 2) != 0) ? 2 : 1;
     if (!strcmp(cmd, "user")) {
         if (argc < 3 || strcmp(argv[2], "create") != 0)

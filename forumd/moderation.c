@@ -90,9 +90,7 @@ int fd_mod_post_edit(struct fd_store *s, const struct fd_user *u, int64_t post_i
     bool author = rc == FD_OK && p.author.id == u->id;
     if (rc != FD_OK)
         goto out;
-    if (!fd_mod_can_see(u, &p, t.objective_id) && !author) {
-        rc = FD_ENOTFOUND;
-    } else if (p.deleted) {
+    if (p.deleted) {
         rc = problem(pb, FD_ECONFLICT, NULL, "A withdrawn contribution cannot be edited.");
     } else if (!author && !moderator) {
         rc = problem(pb, FD_EFORBIDDEN, NULL, "Only the author or a moderator may edit this contribution.");
@@ -120,9 +118,7 @@ int fd_mod_post_delete(struct fd_store *s, const struct fd_user *u, int64_t post
         goto out;
     enum fd_consultation_state st = fd_thread_consultation_state(&t, now);
     if (p.author.id != u->id)
-        rc = fd_mod_can_see(u, &p, t.objective_id)
-                 ? problem(pb, FD_EFORBIDDEN, NULL, "Only its author may withdraw a contribution.")
-                 : FD_ENOTFOUND;
+        rc = problem(pb, FD_EFORBIDDEN, NULL, "Only its author may withdraw a contribution.");
     else if (p.deleted)
         rc = FD_OK; /* already withdrawn: nothing changes, nothing is logged */
     else if (st == FD_CONSULT_CLOSED)
@@ -144,7 +140,7 @@ int fd_mod_post_hide(struct fd_store *s, const struct fd_user *u, int64_t post_i
     if (rc != FD_OK)
         goto out;
     if (!fd_mod_moderates(u, t.objective_id)) {
-        rc = fd_mod_can_see(u, &p, t.objective_id) ? FD_EFORBIDDEN : FD_ENOTFOUND;
+        rc = FD_EFORBIDDEN; /* a hidden post is no secret: the thread shows its place */
         goto out;
     }
     /* An automatic hide becomes a moderator's decision when a moderator hides the post. */

@@ -43,7 +43,7 @@ json_t *fd_user_json(const struct fd_user *u, const struct fd_viewer *v)
     if (o && v && (v->id == u->id || (v->id && v->role == FD_ROLE_ADMIN)))
         json_object_set_new(o, "email", str_or_null(u->email));
     bool self_or_staff = v && (v->id == u->id || viewer_has_role(v));
-    if (o && u->suspended_until && self_or_staff) {
+    if (o && u->suspended_until > fd_now() && self_or_staff) { /* an ended suspension is not shown */
         json_object_set_new(o, "suspended_until", fd_time_json(u->suspended_until));
         json_object_set_new(o, "suspension_reason", str_or_null(u->suspension_reason));
     }

@@ -92,7 +92,7 @@ static uint64_t fnv1a(const char *s, size_t len)
     return h;
 }
 
-void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t variant, char *buf)
+void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t valid_until, int64_t variant, char *buf)
 {
     static _Atomic uint32_t boot_salt;
     uint32_t boot = atomic_load(&boot_salt);
@@ -100,8 +100,8 @@ void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t variant, char 
         uint32_t mine = randombytes_random() | 1u, none = 0;
         boot = atomic_compare_exchange_strong(&boot_salt, &none, mine) ? mine : none;
     }
-    snprintf(buf, FD_ETAG_LEN, "\"%08x-%llx-%llx-%llx-%llx\"", boot, (unsigned long long)gen.object,
-             (unsigned long long)gen.global, (unsigned long long)variant,
+    snprintf(buf, FD_ETAG_LEN, "\"%08x-%llx-%llx-%llx-%llx-%llx\"", boot, (unsigned long long)gen.object,
+             (unsigned long long)gen.global, (unsigned long long)valid_until, (unsigned long long)variant,
              (unsigned long long)(fnv1a(key, strlen(key)) & 0xffffffffu));
 }
 
@@ -246,7 +246,7 @@ void fd_cache_put(struct fd_cache *c, const char *key, struct fd_gen_snap gen, i
     memcpy(e->body, body, len);
     e->body[len] = '\0';
     e->len = len;
-    fd_etag_for(key, gen, 0, e->etag);
+    fd_etag_for(key, gen, valid_until, 0, e->etag);
     if (entry_cost(e) > c->max_bytes / 8) { /* one page may not crowd out the rest */
         free(e->key);
         free(e->anon);

@@ -60,10 +60,11 @@ int fd_forum_thread_create(struct fd_store *s, const struct fd_user *author, con
     fd_objective_clear(&o);
     if (rc == FD_OK)
         rc = fd_store_thread_create(s, in, author->id, now, thread_id, post_id);
+    struct fd_thread where = { .id = rc == FD_OK ? *thread_id : 0, .objective_id = in->objective_id };
     if (rc == FD_OK && in->consultation.given)
-        rc = fd_mod_log(s, author->id, "consultation_open", "thread", *thread_id, in->objective_id, NULL, now);
+        rc = fd_mod_log(s, author->id, "consultation_open", "thread", *thread_id, &where, NULL, now);
     if (rc == FD_OK && in->post.official)
-        rc = fd_mod_log(s, author->id, "official_answer", "post", *post_id, in->objective_id, NULL, now);
+        rc = fd_mod_log(s, author->id, "official_answer", "post", *post_id, &where, NULL, now);
     return rc;
 }
 
@@ -102,7 +103,7 @@ int fd_forum_post_create(struct fd_store *s, const struct fd_user *author, const
     }
     rc = fd_store_post_create(s, in, author->id, now, post_id);
     if (rc == FD_OK && official)
-        rc = fd_mod_log(s, author->id, "official_answer", "post", *post_id, t.objective_id, NULL, now);
+        rc = fd_mod_log(s, author->id, "official_answer", "post", *post_id, &t, NULL, now);
 out:
     fd_thread_clear(&t);
     fd_post_clear(&parent);

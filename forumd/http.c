@@ -322,7 +322,7 @@ void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_
     if (!personal)
         fd_cache_put(r->loop->cache, page_key(r), gen, valid_until, anon, n, text, len);
     char etag[FD_ETAG_LEN];
-    fd_etag_for(page_key(r), gen, personal ? r->viewer.id : 0, etag);
+    fd_etag_for(page_key(r), gen, valid_until, personal ? r->viewer.id : 0, etag);
     send_page(r, text, len, etag);
     free(text);
 }

@@ -37,9 +37,10 @@ bool fd_mod_can_see(const struct fd_user *u, const struct fd_post *p, int64_t ob
 }
 
 int fd_mod_log(struct fd_store *s, int64_t actor, const char *action, const char *target_type, int64_t target_id,
-               int64_t objective_id, const char *reason, int64_t now)
+               const struct fd_thread *where, const char *reason, int64_t now)
 {
-    struct fd_log_new e = { actor, action, target_type, target_id, objective_id, reason };
+    struct fd_log_new e = { actor, action, target_type, target_id, where ? where->objective_id : 0,
+                            where ? where->id : 0, reason };
     return fd_store_log_add(s, &e, now);
 }
 
@@ -62,7 +63,7 @@ static int load(struct fd_store *s, int64_t post_id, struct fd_post *p, struct f
 static int log_post(struct fd_store *s, int64_t actor, const char *action, const struct fd_post *p,
                     const struct fd_thread *t, const char *reason, int64_t now)
 {
-    return fd_mod_log(s, actor, action, "post", p->id, t->objective_id, reason, now);
+    return fd_mod_log(s, actor, action, "post", p->id, t, reason, now);
 }
 
 /* ---- posts ---- */
@@ -201,7 +202,7 @@ int fd_mod_flag(struct fd_store *s, const struct fd_user *u, int64_t post_id, co
     else if ((rc = fd_store_flag_create(s, post_id, u->id, reason, text, now, flag_id)) == FD_ECONFLICT)
         problem(pb, FD_ECONFLICT, NULL, "You have already flagged this contribution.");
     if (rc == FD_OK)
-        rc = fd_mod_log(s, u->id, "flag", "flag", *flag_id, t.objective_id, reason, now);
+        rc = fd_mod_log(s, u->id, "flag", "flag", *flag_id, &t, reason, now);
     if (rc == FD_OK)
         rc = hide_if_flagged(s, &p, &t, now);
 out:
@@ -234,8 +235,7 @@ int fd_mod_flag_resolve(struct fd_store *s, const struct fd_user *u, int64_t fla
     else if (rc == FD_OK && !hide && p.hidden && p.hidden_auto)
         rc = fd_store_post_set_hidden(s, p.id, false, false);
     if (rc == FD_OK)
-        rc = fd_mod_log(s, u->id, hide ? "flag_hide" : "flag_dismiss", "flag", flag_id, t.objective_id,
-                        reason ? reason : f.reason, now);
+        rc = fd_mod_log(s, u->id, hide ? "flag_hide" : "flag_dismiss", "flag", flag_id, &t, reason, now);
 out:
     fd_flag_clear(&f);
     fd_post_clear(&p);
@@ -294,11 +294,11 @@ static int log_thread_changes(struct fd_store *s, const struct fd_user *u, const
           "consultation_change" },
         { c->given && !c->window.given && t->closes_at, "consultation_end" },
     };
+    struct fd_thread after = { .id = t->id, .objective_id = p->objective_id ? p->objective_id : t->objective_id };
     int rc = FD_OK;
     for (size_t i = 0; rc == FD_OK && i < FD_ARRAY_LEN(rows); i++)
         if (rows[i].changed)
-            rc = fd_mod_log(s, u->id, rows[i].action, "thread", t->id,
-                            p->objective_id ? p->objective_id : t->objective_id, p->reason, now);
+            rc = fd_mod_log(s, u->id, rows[i].action, "thread", t->id, &after, p->reason, now);
     return rc;
 }
 
@@ -347,7 +347,7 @@ int fd_mod_suspend(struct fd_store *s, const struct fd_user *u, int64_t user_id,
     else if (!until && !fd_forum_is_suspended(&target, now))
         rc = FD_OK; /* not suspended: nothing to lift */
     else if ((rc = fd_store_user_suspend(s, user_id, until, reason)) == FD_OK)
-        rc = fd_mod_log(s, u->id, until ? "suspend" : "unsuspend", "user", user_id, 0, reason, now);
+        rc = fd_mod_log(s, u->id, until ? "suspend" : "unsuspend", "user", user_id, NULL, reason, now);
 out:
     fd_user_clear(&target);
     return rc;
@@ -386,7 +386,7 @@ int fd_mod_set_role(struct fd_store *s, const struct fd_user *u, int64_t user_id
     if (rc == FD_OK) {
         char text[200];
         role_text(role, moderates, n, text, sizeof text);
-        rc = fd_mod_log(s, u->id, "role", "user", user_id, 0, text, now);
+        rc = fd_mod_log(s, u->id, "role", "user", user_id, NULL, text, now);
     }
     fd_user_clear(&target);
     return rc;

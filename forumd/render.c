@@ -142,9 +142,10 @@ json_t *fd_flag_json(const struct fd_flag *f, const struct fd_viewer *v)
 json_t *fd_log_entry_json(const struct fd_log_entry *e)
 {
     static const struct fd_viewer nobody = { 0 };
-    return json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o}", "id", (json_int_t)e->id, "actor",
+    return json_pack("{s:I, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o}", "id", (json_int_t)e->id, "actor",
                      e->actor.id ? author_json(&e->actor, false, &nobody) : json_null(), "action",
                      str_or_null(e->action), "target_type", str_or_null(e->target_type), "target_id",
-                     (json_int_t)e->target_id, "objective_id", id_or_null(e->objective_id), "reason",
-                     str_or_null(e->reason), "created_at", fd_time_json(e->created_at));
+                     (json_int_t)e->target_id, "objective_id", id_or_null(e->objective_id), "thread_id",
+                     id_or_null(e->thread_id), "reason", str_or_null(e->reason), "created_at",
+                     fd_time_json(e->created_at));
 }

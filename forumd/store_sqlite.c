@@ -155,10 +155,10 @@ static const char *const sql[Q_COUNT] = {
     [Q_SCOPE_CLEAR] = "DELETE FROM moderator_objectives WHERE user_id = ?1",
     [Q_SCOPE_ADD] = "INSERT OR IGNORE INTO moderator_objectives(user_id, objective_id) VALUES(?1, ?2)",
     [Q_ADMINS_COUNT] = "SELECT count(*) FROM users WHERE role = 'admin'",
-    [Q_LOG_ADD] = "INSERT INTO mod_log(actor_id, action, target_type, target_id, objective_id, reason, created_at)"
-                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [Q_LOG_ADD] = "INSERT INTO mod_log(actor_id, action, target_type, target_id, objective_id, thread_id, reason,"
+                  " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     /* Scoped moderators see their objectives' rows and those about no objective (accounts). */
-    [Q_LOG_PAGE] = "SELECT l.id, l.action, l.target_type, l.target_id, l.objective_id, l.reason, l.created_at, "
+    [Q_LOG_PAGE] = "SELECT l.id, l.action, l.target_type, l.target_id, l.objective_id, l.reason, l.created_at, l.thread_id, "
                    AUTHOR_COLS " FROM mod_log l LEFT JOIN users a ON a.id = l.actor_id WHERE l.id < ?1"
                    " AND (?2 IS NULL OR l.objective_id IS NULL OR l.objective_id IN (SELECT value FROM json_each(?2)))"
                    " AND (?3 IS NULL OR (l.target_type = ?3 AND l.target_id = ?4)) ORDER BY l.id DESC LIMIT ?5",
@@ -1194,8 +1194,9 @@ static int sq_log_add(struct fd_store *store, const struct fd_log_new *e, int64_
     sqlite3_bind_text(st, 3, e->target_type, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 4, e->target_id);
     bind_id_or_null(st, 5, e->objective_id);
-    bind_text_or_null(st, 6, e->reason);
-    sqlite3_bind_int64(st, 7, now);
+    bind_id_or_null(st, 6, e->thread_id);
+    bind_text_or_null(st, 7, e->reason);
+    sqlite3_bind_int64(st, 8, now);
     return exec_q(s, st);
 }
 
@@ -1209,7 +1210,8 @@ static void log_row(sqlite3_stmt *st, void *out)
     e->objective_id = sqlite3_column_int64(st, 4);
     e->reason = col_str(st, 5);
     e->created_at = sqlite3_column_int64(st, 6);
-    read_author(st, 7, &e->actor);
+    e->thread_id = sqlite3_column_int64(st, 7);
+    read_author(st, 8, &e->actor);
 }
 
 static int sq_log_page(struct fd_store *store, const struct fd_scope *scope, const char *target_type,

@@ -48,6 +48,7 @@ CREATE TABLE mod_log (
     target_type TEXT NOT NULL CHECK (target_type IN ('post', 'thread', 'user', 'flag')),
     target_id INTEGER NOT NULL,
     objective_id INTEGER REFERENCES objectives(id),
+    thread_id INTEGER REFERENCES threads(id),  -- the thread of a post, flag or thread target
     reason TEXT,
     created_at INTEGER NOT NULL
 );

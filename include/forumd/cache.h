@@ -51,10 +51,11 @@ bool fd_cache_get(struct fd_cache *c, const char *key, struct fd_gen_snap gen, i
                   struct fd_cached_page *out);
 /* The ETag of the page at key as rendered for generations gen and variant (0 for the public page,
  * else the viewer's id): derived from the generations, not the body, so it costs nothing to
- * compute, and salted per process so that counters restarting from zero never repeat one. buf
- * must hold FD_ETAG_LEN bytes. */
-#define FD_ETAG_LEN 48
-void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t variant, char *buf);
+ * compute, and salted per process so that counters restarting from zero never repeat one.
+ * valid_until (when a consultation on the page changes state by the clock, 0 = never) is part of
+ * it, so a page rendered before a deadline never matches after it. buf must hold FD_ETAG_LEN bytes. */
+#define FD_ETAG_LEN 96
+void fd_etag_for(const char *key, struct fd_gen_snap gen, int64_t valid_until, int64_t variant, char *buf);
 /* Stores a copy of body under key, evicting the least recently used pages to stay within the
  * limit. anon lists the ids of anonymous authors on the page (n of them); valid_until 0 means no
  * clock dependence. */

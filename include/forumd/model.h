@@ -251,6 +251,7 @@ struct fd_log_new {
     const char *target_type;
     int64_t target_id;
     int64_t objective_id; /* 0 = none */
+    int64_t thread_id;    /* the thread of a post, flag or thread target; 0 = none */
     const char *reason;
 };
 
@@ -261,6 +262,7 @@ struct fd_log_entry {
     char *target_type;
     int64_t target_id;
     int64_t objective_id;
+    int64_t thread_id;
     char *reason;
     int64_t created_at;
 };

@@ -19,9 +19,10 @@ struct fd_viewer fd_mod_viewer(const struct fd_user *u);
 /* Whether u may read post p of an objective: deleted and hidden posts only for its moderators. */
 bool fd_mod_can_see(const struct fd_user *u, const struct fd_post *p, int64_t objective_id);
 
-/* Writes one log row. actor 0 = the system. */
+/* Writes one log row about a target in thread `where` (its id and objective; NULL for accounts).
+ * actor 0 = the system. */
 int fd_mod_log(struct fd_store *s, int64_t actor, const char *action, const char *target_type, int64_t target_id,
-               int64_t objective_id, const char *reason, int64_t now);
+               const struct fd_thread *where, const char *reason, int64_t now);
 
 /* Each returns enum fd_err; FD_EINVAL and some FD_EFORBIDDEN fill pb. */
 int fd_mod_post_edit(struct fd_store *s, const struct fd_user *u, int64_t post_id, const char *body,

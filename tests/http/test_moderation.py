@@ -912,7 +912,14 @@ def test_consultation_open_then_closed(ctx):
     check(t["consultation"] and t["consultation"]["state"] == "open", f"consultation {t['consultation']}")
     r1 = ctx.reply(bob, t["id"], "Early feedback.")
     edited(bob, r1["id"], "Early feedback, refined while open.")
+    before = ctx.client().get(f"{API}/threads/{t['id']}")
+    etag_open = before.header("ETag")
+    check(etag_open and before.json["thread"]["consultation"]["state"] == "open", f"before closes_at: {before.describe()}")
     sleep_past(closes)
+    # a browser holding the page of the open consultation must not be told it is still current
+    again = ctx.client().get(f"{API}/threads/{t['id']}", headers={"If-None-Match": etag_open})
+    check(again.status == 200 and again.json["thread"]["consultation"]["state"] == "closed",
+          f"If-None-Match with the ETag from before the deadline: {again.describe()}")
     v = ctx.thread_view(ctx.client(), t["id"])
     check(v["thread"]["consultation"]["state"] == "closed", f"after closes_at: {v['thread']['consultation']}")
     listed = [x for x in expect_json(ctx.client().get(f"{API}/objectives/{obj}/threads?limit=100"), 200)["threads"]
@@ -1415,6 +1422,7 @@ def test_consultation_story_in_the_log(ctx):
     check(entries[i_edit]["reason"] == "personal data", f"edit reason {entries[i_edit]['reason']!r}")
     for i in (i_open, i_auto, i_edit, i_answer):
         check(entries[i]["objective_id"] == obj, f"{entries[i]['action']} objective_id {entries[i]['objective_id']!r}, want {obj}")
+        check(entries[i]["thread_id"] == t["id"], f"{entries[i]['action']} thread_id {entries[i]['thread_id']!r}, want {t['id']}")
     # filtered by target
     only = mod_log(mod, target_type="post", target_id=d["id"])
     check(only and all(x["target_type"] == "post" and x["target_id"] == d["id"] for x in only),

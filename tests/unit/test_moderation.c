@@ -253,13 +253,16 @@ Test(moderation_log, refuses_changes)
     char err[512] = "";
     S = fd_store_sqlite_open(path, true, err, sizeof err);
     cr_assert_not_null(S, "%s", err);
-    TXN(fd_mod_log(S, 0, "auto_hide", "post", 1, 1, "test", 7000));
+    struct fd_thread where = { .id = 0, .objective_id = 1 }; /* no thread: the database has none */
+    TXN(fd_mod_log(S, 0, "auto_hide", "post", 1, &where, "test", 7000));
     struct fd_log_list l = { 0 };
     struct fd_scope all = { true, NULL, 0 };
     cr_assert_eq(fd_store_log_page(S, &all, NULL, 0, 0, 10, &l), FD_OK);
     cr_assert_eq(l.n, 1);
     cr_assert_str_eq(l.items[0].action, "auto_hide");
     cr_assert_eq(l.items[0].actor.id, 0);
+    cr_assert_eq(l.items[0].objective_id, 1);
+    cr_assert_eq(l.items[0].thread_id, 0);
     fd_log_list_clear(&l);
     fd_store_close(S);
     S = NULL;

@@ -6,6 +6,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 let csrfToken = null;
 let unauthorizedHandler = () => {};
+let suspendedHandler = () => {};
 
 export function setCsrfToken(token) {
   csrfToken = token || null;
@@ -14,6 +15,11 @@ export function setCsrfToken(token) {
 // Called when the server says the session is gone, so the header can stop saying "signed in".
 export function onUnauthorized(fn) {
   unauthorizedHandler = fn;
+}
+
+// Called when a write is refused because the account is suspended, so the banner can appear.
+export function onSuspended(fn) {
+  suspendedHandler = fn;
 }
 
 export class ApiError extends Error {
@@ -95,10 +101,14 @@ export async function request(method, path, options = {}) {
       }
     }
   }
-  if (res.status === 204) return null;
+  if (res.status === 204) {
+    await res.text().catch(() => '');
+    return null;
+  }
   if (!res.ok) {
     const err = await toError(res);
     if (res.status === 401 && path !== '/auth/login') unauthorizedHandler();
+    if (res.status === 403 && err.code === 'suspended') suspendedHandler();
     throw err;
   }
   return res.json();
@@ -106,3 +116,6 @@ export async function request(method, path, options = {}) {
 
 export const get = (path, query) => request('GET', path, { query });
 export const post = (path, body) => request('POST', path, { body });
+export const patch = (path, body) => request('PATCH', path, { body });
+export const put = (path, body) => request('PUT', path, { body });
+export const del = (path) => request('DELETE', path);

@@ -1,14 +1,16 @@
 // Entry point: learns who is signed in, keeps the header in step, and routes #/ addresses to
 // views. Hash routing means the server needs no fallback routes for the front end.
-import { h } from './dom.js';
+import { h, replace } from './dom.js';
 import * as session from './session.js';
-import { errorPage, loading } from './ui.js';
+import { announce, errorPage, loading, suspensionBanner } from './ui.js';
 import * as objectivesView from './views/objectives.js';
 import * as objectiveView from './views/objective.js';
 import * as threadView from './views/thread.js';
 import * as composeView from './views/compose.js';
 import * as loginView from './views/login.js';
 import * as registerView from './views/register.js';
+import * as modFlagsView from './views/mod-flags.js';
+import * as modLogView from './views/mod-log.js';
 
 const routes = [
   { pattern: /^\/$/, view: objectivesView, nav: 'home' },
@@ -17,6 +19,9 @@ const routes = [
   { pattern: /^\/t\/([1-9]\d*)$/, view: threadView, keys: ['id'], nav: 'home' },
   { pattern: /^\/login$/, view: loginView, nav: 'login' },
   { pattern: /^\/register$/, view: registerView, nav: 'register' },
+  { pattern: /^\/mod\/?$/, redirect: '#/mod/flags' },
+  { pattern: /^\/mod\/flags$/, view: modFlagsView, nav: 'mod' },
+  { pattern: /^\/mod\/log$/, view: modLogView, nav: 'mod' },
 ];
 
 const notFound = {
@@ -30,6 +35,8 @@ const main = document.getElementById('main');
 const navList = document.getElementById('site-nav');
 let generation = 0;
 let firstRender = true;
+// Aborted when the page is left or redrawn: views hang timers and listeners on its signal.
+let pageController = null;
 
 function parseHash() {
   const raw = window.location.hash || '#/';
@@ -55,8 +62,9 @@ function renderNav(current) {
     h('a', { href, 'aria-current': key === current ? 'page' : false }, label));
   const { raw } = parseHash();
   const back = /^#\/(login|register)/.test(raw) ? '' : `?next=${encodeURIComponent(raw)}`;
-  navList.replaceChildren(
+  replace(navList,
     link('#/', 'Strategic objectives', 'home'),
+    session.isModerator() ? link('#/mod/flags', 'Moderation', 'mod') : null,
     ...(user
       ? [
         h('li', { class: 'site-nav-user' }, 'Signed in as ', h('strong', {}, user.display_name)),
@@ -70,34 +78,57 @@ async function signOut() {
   await render();
 }
 
-async function render() {
+// soft: redraw the current page in place (after a moderator action, say) without the loading
+// placeholder or a jump to the top; focusId names the element to focus afterwards, and
+// message is read out by screen readers once the page is there.
+async function render({ soft = false, focusId = null, message = '' } = {}) {
   const { raw, path, query } = parseHash();
   // Hashes that are not routes (a skip link's #main, say) are in-page anchors: leave the page be.
   if (!raw.startsWith('#/')) return;
   const { route, params } = match(path);
+  if (route.redirect) {
+    window.location.replace(route.redirect);
+    return;
+  }
   const mine = ++generation;
+  // A soft redraw puts focus back where it was, when that element is drawn again.
+  const focusedId = soft && document.activeElement ? document.activeElement.id : '';
+  if (pageController) pageController.abort();
+  const controller = new AbortController();
+  pageController = controller;
   renderNav(route.nav);
   main.setAttribute('aria-busy', 'true');
-  main.replaceChildren(loading());
+  if (!soft) main.replaceChildren(loading());
 
   // Views build into a detached container, so a slow answer for a page already left is dropped.
   const page = h('div', { class: 'page' });
+  let result = null;
   try {
-    await route.view.render(page, { params, query });
+    result = await route.view.render(page, {
+      params, query, signal: controller.signal, refresh: (opts) => render({ soft: true, ...opts }),
+    });
   } catch (err) {
     if (mine !== generation) return;
     const title = err.status === 404 ? 'Page not found' : 'This page could not be loaded';
     page.replaceChildren(...errorPage(title, err));
   }
   if (mine !== generation) return;
+  const suspended = session.suspension();
+  if (suspended) page.prepend(suspensionBanner(suspended));
   main.replaceChildren(page);
   main.removeAttribute('aria-busy');
-  window.scrollTo(0, 0);
-  // On first load the browser's own focus start is right; afterwards, announce the new page.
-  if (!firstRender) {
+  const target = (focusId && document.getElementById(focusId)) || (result && result.focus)
+    || (soft && focusedId && document.getElementById(focusedId)) || null;
+  if (target) {
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: soft ? 'nearest' : 'start' });
+  } else {
+    if (!soft) window.scrollTo(0, 0);
+    // On first load the browser's own focus start is right; afterwards, announce the new page.
     const heading = page.querySelector('h1');
-    if (heading) heading.focus();
+    if (!firstRender && heading && !soft) heading.focus();
   }
+  if (message) announce(message);
   firstRender = false;
 }
 

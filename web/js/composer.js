@@ -2,7 +2,6 @@
 // reply form itself.
 import { append, h } from './dom.js';
 import * as api from './api.js';
-import * as session from './session.js';
 import { field, checkbox, formErrors, onSubmit, buttonRow } from './forms.js';
 import { reauthHandler } from './signin-form.js';
 import { charLength, count } from './format.js';
@@ -10,7 +9,10 @@ import { LANGUAGES } from './labels.js';
 
 const BODY_MAX = 50000;
 
-export function postFields({ bodyLabel, rows = 10 }) {
+// official: 'none' (participants), 'optional' (staff of the objective) or 'only' (staff writing
+// where only the Commission's official answer is still accepted: a locked thread or a consultation
+// that is not open).
+export function postFields({ bodyLabel, rows = 10, official: officialMode = 'none' }) {
   const body = field({
     name: 'body', label: bodyLabel, type: 'textarea', required: true, rows,
     hint: 'Formatting uses Markdown: **bold**, *italic*, "> " for a quotation, "- " for a list, '
@@ -34,9 +36,19 @@ export function postFields({ bodyLabel, rows = 10 }) {
     hint: 'Others see your stakeholder type and country but not your name or organisation. '
       + 'Moderators can still see who wrote it.',
   });
-  const official = session.isModerator()
-    ? checkbox({ name: 'official', label: "Publish as the Commission's official answer" })
-    : null;
+  let official = null;
+  if (officialMode === 'optional' || officialMode === 'only') {
+    official = checkbox({
+      name: 'official', label: 'Official answer of the Commission',
+      hint: officialMode === 'only'
+        ? 'Only the Commission\u2019s official answer can still be published here, so this stays ticked.'
+        : 'Marks this contribution as the Commission\u2019s answer: it is highlighted and shown first in the thread.',
+    });
+    if (officialMode === 'only') {
+      official.control.checked = true;
+      official.control.disabled = true;
+    }
+  }
 
   return {
     nodes: [body.wrap, h('div', { class: 'field-row' }, language.wrap), anonymous.wrap, official && official.wrap],
@@ -59,18 +71,19 @@ export function postFields({ bodyLabel, rows = 10 }) {
     reset() {
       body.control.value = '';
       anonymous.control.checked = false;
-      if (official) official.control.checked = false;
+      if (official) official.control.checked = officialMode === 'only';
       updateCounter();
     },
   };
 }
 
 // parent: the post being answered, or null for a contribution to the thread as a whole.
-export function replyForm({ thread, parent = null, parentName = '', onPosted, onCancel }) {
+export function replyForm({ thread, parent = null, parentName = '', official = 'none', onPosted, onCancel }) {
   const form = h('form', { class: 'form form--wide' });
   const fields = postFields({
     bodyLabel: parent ? `Your reply to ${parentName}` : 'Your contribution',
     rows: parent ? 6 : 10,
+    official,
   });
   const submit = h('button', { type: 'submit', class: 'button' }, parent ? 'Publish reply' : 'Publish contribution');
   const cancel = onCancel

@@ -11,9 +11,14 @@ export const STAKEHOLDER_TYPES = [
   { value: 'citizen', label: 'Citizen' },
 ];
 
+// The label of value in a list of { value, label }, or fallback.
+function labelIn(list, value, fallback) {
+  const found = list.find((x) => x.value === value);
+  return found ? found.label : fallback;
+}
+
 export function stakeholderLabel(type) {
-  const found = STAKEHOLDER_TYPES.find((t) => t.value === type);
-  return found ? found.label : '';
+  return labelIn(STAKEHOLDER_TYPES, type, '');
 }
 
 // The 24 official languages of the EU, by BCP-47 tag, with their own names for recognition.
@@ -33,4 +38,46 @@ export function languageName(tag) {
   const primary = tag.toLowerCase().split('-')[0];
   const found = LANGUAGES.find((l) => l.value === primary);
   return found ? found.name : tag;
+}
+
+// Why a participant flags a contribution (POST /posts/{id}/flags `reason`).
+export const FLAG_REASONS = [
+  { value: 'spam', label: 'Spam or advertising' },
+  { value: 'off_topic', label: 'Off topic' },
+  { value: 'abusive', label: 'Abusive or hateful' },
+  { value: 'illegal', label: 'Illegal content' },
+  { value: 'personal_data', label: 'Discloses personal data' },
+  { value: 'other', label: 'Something else (please explain)' },
+];
+
+export function flagReasonLabel(reason) {
+  return labelIn(FLAG_REASONS, reason, reason || '').replace(/ \(please explain\)$/, '');
+}
+
+const LOG_ACTIONS = {
+  consultation_open: 'Opened a consultation',
+  consultation_change: 'Changed a consultation',
+  consultation_end: 'Ended a consultation',
+  official_answer: 'Published an official answer',
+  flag: 'Flagged a contribution',
+  auto_hide: 'Hid a contribution automatically (three flags)',
+  flag_dismiss: 'Dismissed flags',
+  flag_hide: 'Hid a flagged contribution',
+  hide: 'Hid a contribution',
+  unhide: 'Made a contribution visible again',
+  lock: 'Locked a thread',
+  unlock: 'Unlocked a thread',
+  pin: 'Pinned a thread',
+  unpin: 'Unpinned a thread',
+  move: 'Moved a thread',
+  retitle: 'Renamed a thread',
+  edit: 'Edited a contribution (as moderator)',
+  delete: 'Withdrew own contribution',
+  suspend: 'Suspended a participant',
+  unsuspend: 'Lifted a suspension',
+  role: 'Changed a role',
+};
+
+export function logActionLabel(action) {
+  return LOG_ACTIONS[action] || String(action || '').replace(/_/g, ' ');
 }

@@ -14,8 +14,40 @@ api.onUnauthorized(() => {
   if (user) set(null, null);
 });
 
+// A write refused with `suspended` means the account was suspended since we last asked: ask again,
+// so the suspension banner appears and writing controls go away on the next page.
+api.onSuspended(() => {
+  load();
+});
+
 export const currentUser = () => user;
 export const isModerator = () => !!user && (user.role === 'moderator' || user.role === 'admin');
+
+// Staff of one objective: admins everywhere; moderators everywhere unless `moderates` lists the
+// objectives they look after. An older server that sends no `moderates` means "all".
+export function moderates(objectiveId) {
+  if (!user) return false;
+  if (user.role === 'admin') return true;
+  if (user.role !== 'moderator') return false;
+  return !Array.isArray(user.moderates) || user.moderates.includes(Number(objectiveId));
+}
+
+// Suspending accounts needs a moderator of every objective, or an admin.
+export function canSuspend() {
+  if (!user) return false;
+  return user.role === 'admin' || (user.role === 'moderator' && !Array.isArray(user.moderates));
+}
+
+// { until, reason } while the signed-in account is suspended, otherwise null.
+export function suspension() {
+  if (!user || !user.suspended_until) return null;
+  const until = new Date(user.suspended_until);
+  if (!(until > new Date())) return null;
+  return { until: user.suspended_until, reason: user.suspension_reason || '' };
+}
+
+// Signed in and allowed to write: every write of a suspended account is refused.
+export const canWrite = () => !!user && !suspension();
 
 export function onChange(fn) {
   listeners.add(fn);

@@ -1,6 +1,6 @@
 // Pieces every page shares: titles, headings, breadcrumbs, badges, bylines, notices.
 import { h } from './dom.js';
-import { formatDateTime, timeEl } from './format.js';
+import { brusselsTimeEl, formatBrussels } from './format.js';
 import { stakeholderLabel } from './labels.js';
 import { countryName } from './countries.js';
 
@@ -35,23 +35,12 @@ export function threadBadges(thread) {
 }
 
 export function consultationBadge(c) {
-  if (c.state === 'open') return badge(`Consultation open until ${formatDateTime(c.closes_at)}`, 'open');
+  if (c.state === 'open') return badge(`Consultation open until ${formatBrussels(c.closes_at, { short: true })}`, 'open');
   if (c.state === 'planned') {
-    return badge(c.opens_at ? `Consultation opens ${formatDateTime(c.opens_at)}` : 'Consultation planned', 'planned');
+    return badge(c.opens_at ? `Consultation opens ${formatBrussels(c.opens_at, { short: true })}` : 'Consultation planned',
+      'planned');
   }
   return badge('Consultation closed', 'closed');
-}
-
-export function consultationNotice(c) {
-  const closes = timeEl(c.closes_at, { withZone: true });
-  if (c.state === 'open') {
-    return notice(['This thread is an open consultation. Contributions are welcome until ', closes, '.'], 'info');
-  }
-  if (c.state === 'planned') {
-    const opens = c.opens_at ? ['opens on ', timeEl(c.opens_at, { withZone: true }), ' and '] : [];
-    return notice(['This consultation ', ...opens, 'closes on ', closes, '.'], 'info');
-  }
-  return notice(['This consultation closed on ', closes, '. The contributions remain available to read.'], 'muted');
 }
 
 export function notice(content, kind = 'info', props = {}) {
@@ -66,7 +55,8 @@ export function authorName(author, anonymous = false) {
 
 // "Anna Kowalska · Civil society · Fundacja … · Poland". Anonymous authors keep their stakeholder
 // type and country, which the API still discloses, but never a name or organisation.
-export function byline(author, { anonymous = false } = {}) {
+// nameNode replaces the plain name, for a moderator's participant menu.
+export function byline(author, { anonymous = false, nameNode = null } = {}) {
   const a = author || {};
   const details = [
     stakeholderLabel(a.stakeholder_type),
@@ -74,7 +64,7 @@ export function byline(author, { anonymous = false } = {}) {
     countryName(a.country),
   ].filter(Boolean);
   return h('span', { class: 'byline' },
-    h('span', { class: 'byline-name' }, authorName(a, anonymous)),
+    nameNode || h('span', { class: 'byline-name' }, authorName(a, anonymous)),
     details.length ? h('span', { class: 'byline-details' }, details.join(' \u00b7 ')) : null);
 }
 
@@ -111,4 +101,25 @@ export function loadMore(label, load) {
     }
   });
   return wrap;
+}
+
+// One polite live region for the whole app, outside the pages the router swaps, so a message
+// such as "Thread locked" survives the page being redrawn and is still read out.
+let liveRegion = null;
+export function announce(message) {
+  if (!liveRegion) {
+    liveRegion = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+    document.body.append(liveRegion);
+  }
+  liveRegion.textContent = '';
+  // A fresh text node a moment later is announced even when the same message repeats.
+  window.setTimeout(() => { liveRegion.textContent = message; }, 50);
+}
+
+// Shown on every page while the signed-in account is suspended.
+export function suspensionBanner(s) {
+  return h('div', { class: 'notice notice--error suspension-banner' },
+    h('p', {}, h('strong', {}, 'Your account is suspended'), ' until ', brusselsTimeEl(s.until), '.'),
+    s.reason ? h('p', {}, 'Reason given by the moderators: ', s.reason) : null,
+    h('p', {}, 'You can read the forum and sign in, but you cannot contribute, edit or flag until then.'));
 }

@@ -2,16 +2,13 @@
 import { append, h, clear } from '../dom.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
-import { charLength } from '../format.js';
+import { brusselsInputToIso, charLength } from '../format.js';
 import { field, formErrors, onSubmit, buttonRow } from '../forms.js';
 import { postFields } from '../composer.js';
 import { reauthHandler, signInForm } from '../signin-form.js';
 import { breadcrumb, notice, pageHeading, setTitle } from '../ui.js';
 
 const TITLE_MAX = 200;
-
-// datetime-local gives local wall-clock time; the API wants RFC 3339 UTC without fractions.
-const toRfc3339 = (local) => new Date(local).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function composeForm(objective, preselect) {
   const form = h('form', { class: 'form form--wide' });
@@ -24,10 +21,11 @@ function composeForm(objective, preselect) {
     options: objective.key_actions.map((k) => ({ value: String(k.id), label: k.title })),
     value: preselect ? String(preselect.id) : '',
   });
-  const fields = postFields({ bodyLabel: 'Your opening contribution', rows: 14 });
-  const consultation = session.isModerator() ? field({
-    name: 'consultation', label: 'Run as a consultation closing on', type: 'datetime-local',
-    hint: 'Moderators only. Leave empty for an ordinary discussion. Your local time.',
+  const staff = session.moderates(objective.id);
+  const fields = postFields({ bodyLabel: 'Your opening contribution', rows: 14, official: staff ? 'optional' : 'none' });
+  const consultation = staff ? field({
+    name: 'consultation', label: 'Run as a consultation closing on (Brussels time)', type: 'datetime-local',
+    hint: 'Moderators only. Leave empty for an ordinary discussion. The date and time are read as Brussels time.',
   }) : null;
   const submit = h('button', { type: 'submit', class: 'button' }, 'Publish thread');
   const cancel = h('a', { href: `#/o/${encodeURIComponent(objective.slug)}`, class: 'button button--secondary' }, 'Cancel');
@@ -46,7 +44,7 @@ function composeForm(objective, preselect) {
       if (!t) return { field: 'title', message: 'Give your thread a title.' };
       if (charLength(t) > TITLE_MAX) return { field: 'title', message: 'The title is longer than 200 characters.' };
       const closes = consultation && consultation.control.value;
-      if (closes && !(new Date(closes) > new Date())) {
+      if (closes && !(new Date(brusselsInputToIso(closes)) > new Date())) {
         return { field: 'consultation', message: 'The closing date must be in the future.' };
       }
       return fields.validate();
@@ -55,7 +53,7 @@ function composeForm(objective, preselect) {
       const payload = { title: title.control.value.trim(), ...fields.read() };
       if (keyAction.control.value) payload.key_action_id = Number(keyAction.control.value);
       if (consultation && consultation.control.value) {
-        payload.consultation = { closes_at: toRfc3339(consultation.control.value) };
+        payload.consultation = { closes_at: brusselsInputToIso(consultation.control.value) };
       }
       const res = await api.post(`/objectives/${objective.id}/threads`, payload);
       window.location.hash = `#/t/${res.thread.id}`;
@@ -79,6 +77,10 @@ export async function render(root, { params, query }) {
     pageHeading('Start a thread'),
     h('p', { class: 'lead' }, `Under strategic objective ${objective.number}: ${objective.title}.`));
 
+  if (session.suspension()) {
+    append(root, notice('Your account is suspended, so you cannot start a thread for now.', 'muted'));
+    return;
+  }
   if (session.currentUser()) {
     append(root, ...composeForm(objective, preselect));
     return;

@@ -35,6 +35,7 @@ function keyActionFilter(objective, active) {
 
 function startThread(objective, active) {
   const target = `#/o/${encodeURIComponent(objective.slug)}/new${active ? `?ka=${encodeURIComponent(active.slug)}` : ''}`;
+  if (session.suspension()) return null;
   if (session.currentUser()) {
     return h('p', { class: 'actions' }, h('a', { href: target, class: 'button' }, 'Start a thread'));
   }

@@ -1,23 +1,33 @@
-// A thread: its posts as a reply tree, inline reply forms, and a contribution form at the end.
+// A thread: its consultation banner, the moderators' controls, its posts as a reply tree with
+// each post's actions, and a contribution form at the end. The Commission's official answer is
+// highlighted and shown first among the replies.
 import { append, h, setSanitisedHtml } from '../dom.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
 import * as data from '../data.js';
-import { count, timeEl } from '../format.js';
+import { brusselsTimeEl, count, timeEl } from '../format.js';
 import { languageName } from '../labels.js';
-import { readingOrder } from '../post-tree.js';
+import { MAX_DEPTH, readingOrder } from '../post-tree.js';
 import { replyForm } from '../composer.js';
+import { consultationBanner, currentConsultation } from '../consultation.js';
+import { postControls } from '../post-actions.js';
+import { threadAdmin } from '../thread-admin.js';
 import {
-  authorName, badge, breadcrumb, byline, consultationNotice, loadMore, notice, pageHeading, setTitle, threadBadges,
+  announce, authorName, badge, breadcrumb, byline, loadMore, notice, pageHeading, setTitle, threadBadges,
 } from '../ui.js';
 
 const PAGE = 50;
+// Pages fetched up front to reach the official answer or a post linked to directly.
+const MAX_EXTRA_PAGES = 20;
 
-// Moderators may still answer officially in locked threads and closed consultations.
-function canContribute(thread) {
-  if (!session.currentUser()) return false;
-  if (session.isModerator()) return true;
-  return !thread.locked && (!thread.consultation || thread.consultation.state === 'open');
+// How this person may reply: null (not at all), 'none' (an ordinary contribution), 'optional'
+// (staff: may tick "official answer"), 'only' (staff where only an official answer is accepted).
+function replyMode(thread) {
+  if (!session.canWrite()) return null;
+  const state = thread.consultation ? thread.consultation.state : null;
+  const shut = thread.locked || (state !== null && state !== 'open');
+  if (session.moderates(thread.objective_id)) return shut ? 'only' : 'optional';
+  return shut ? null : 'none';
 }
 
 function focusPost(id) {
@@ -29,95 +39,187 @@ function focusPost(id) {
 }
 
 function postBody(post) {
-  if (post.deleted) return h('p', { class: 'placeholder' }, 'This contribution was deleted by its author.');
-  if (post.body_html === null) return h('p', { class: 'placeholder' }, 'This contribution was hidden by a moderator.');
-  return setSanitisedHtml(h('div', { class: 'prose', lang: post.language || false }), post.body_html);
+  if (post.deleted) return h('p', { class: 'placeholder' }, 'This contribution was withdrawn by its author.');
+  if (post.body_html === null) return h('p', { class: 'placeholder' }, 'Hidden by a moderator.');
+  const prose = setSanitisedHtml(h('div', { class: 'prose', lang: post.language || false }), post.body_html);
+  if (!post.hidden) return prose;
+  // Moderators still read hidden posts; make it impossible to mistake one for a public post.
+  return h('div', { class: 'hidden-body' },
+    h('p', { class: 'hidden-body-label' }, 'Hidden by a moderator: only moderators can read this text.'),
+    prose);
 }
 
-function postMeta(post) {
+function postMeta(post, revisionsButton) {
   const bits = [h('span', {}, timeEl(post.created_at))];
-  if (post.edited_at) bits.push(h('span', {}, 'edited ', timeEl(post.edited_at)));
+  if (post.edited_at) {
+    bits.push(h('span', { class: 'edited' },
+      post.edited_by_moderator ? 'edited by a moderator ' : 'edited ', timeEl(post.edited_at),
+      revisionsButton ? [' (', revisionsButton, ')'] : null));
+  }
   if (post.language && !post.deleted && post.body_html !== null) bits.push(h('span', {}, languageName(post.language)));
   return h('p', { class: 'meta meta--quiet' }, bits);
 }
 
-function postBadges(post) {
+function postBadges(post, isAnswer) {
   return [
-    post.official && badge('The Commission\u2019s answer', 'official'),
+    post.official && !isAnswer && badge('Official answer of the Commission', 'official'),
     post.anonymous && badge('Anonymous', 'anonymous'),
     post.hidden && post.body_html !== null && badge('Hidden from the public', 'locked'),
   ].filter(Boolean);
 }
 
-export async function render(root, { params }) {
+function setDepth(el, depth) {
+  [...el.classList].filter((c) => /^depth-\d+$/.test(c)).forEach((c) => el.classList.remove(c));
+  el.classList.add(`depth-${depth}`);
+  el.classList.toggle('is-reply', depth > 0);
+}
+
+// Reading order with the official answer (and the replies to it) moved up to follow the opening
+// post, so it is the first reply one reads.
+function withAnswerFirst(order, answerId) {
+  const at = order.findIndex((e) => e.post.id === answerId);
+  if (at <= 0) return order;
+  const inBlock = new Set([answerId]);
+  let end = at + 1;
+  while (end < order.length && order[end].parent && inBlock.has(order[end].parent.id)) {
+    inBlock.add(order[end].post.id);
+    end += 1;
+  }
+  const depthOf = new Map();
+  const block = order.slice(at, end).map((e, i) => {
+    const depth = i === 0 ? 0 : Math.min(depthOf.get(e.parent.id) + 1, MAX_DEPTH);
+    depthOf.set(e.post.id, depth);
+    return { ...e, depth };
+  });
+  return [order[0], ...block, ...order.slice(1, at), ...order.slice(end)];
+}
+
+function closedComposerNotice(thread) {
+  const c = thread.consultation;
+  if (session.suspension()) return notice('Your account is suspended, so you cannot contribute for now.', 'muted');
+  if (thread.locked) return notice('This thread is locked, so new contributions cannot be added.', 'muted');
+  if (c && c.state === 'planned') return notice('This consultation is not open for contributions yet.', 'muted');
+  if (c && c.state === 'closed') {
+    return notice(['This consultation closed on ', brusselsTimeEl(c.closes_at),
+      '. No further contributions can be added.'], 'muted');
+  }
+  return null;
+}
+
+export async function render(root, { params, query, signal, refresh }) {
   const first = await api.get(`/threads/${params.id}`, { limit: PAGE });
-  let thread = first.thread;
-  const objective = await data.objectiveById(thread.objective_id).catch(() => null);
+  const thread = { ...first.thread, consultation: currentConsultation(first.thread.consultation) };
+  const objectives = await data.objectives().catch(() => []);
+  const objective = objectives.find((o) => o.id === thread.objective_id) || null;
+  const wanted = Number(query.get('post')) || null;
+  const staff = session.canWrite() && session.moderates(thread.objective_id);
+  const mode = replyMode(thread);
+
+  // Reach the official answer (shown first) and a post linked to directly, if not on page one.
+  const loaded = [...first.posts];
+  let cursor = first.next_cursor;
+  const missing = (id) => id && !loaded.some((p) => p.id === id);
+  for (let n = 0; cursor && n < MAX_EXTRA_PAGES && (missing(thread.official_post_id) || missing(wanted)); n += 1) {
+    const page = await api.get(`/threads/${thread.id}`, { limit: PAGE, cursor });
+    loaded.push(...page.posts);
+    cursor = page.next_cursor;
+  }
+
   const posts = new Map();
   const articles = new Map();
-  let cursor = first.next_cursor;
-
   setTitle(thread.title);
   const list = h('div', { class: 'post-tree' });
-  const postCount = h('span', {}, count(thread.post_count, 'contribution'));
+  let postCount = thread.post_count;
+  const postCountEl = h('span', {}, count(postCount, 'contribution'));
 
-  function article(post, depth, parent) {
+  function changed(updated, message) {
+    posts.set(updated.id, updated);
+    articles.delete(updated.id);
+    rebuild();
+    focusPost(updated.id);
+    if (message) announce(message);
+  }
+
+  function posted(created, message) {
+    // An official answer changes the thread (it becomes the answer shown first): redraw it.
+    if (created.official) {
+      refresh({ focusId: `post-${created.id}`, message: 'The Commission\u2019s answer is published.' });
+      return;
+    }
+    addPosts([created], true);
+    focusPost(created.id);
+    announce(message);
+  }
+
+  function replyControls(post, name, slot) {
+    if (!mode || post.deleted || post.body_html === null || post.hidden) return null;
+    let open = null;
+    const button = h('button', {
+      type: 'button', class: 'link-button action post-reply', 'aria-expanded': 'false', 'aria-controls': slot.id,
+    }, 'Reply');
+    const close = () => {
+      open.el.remove();
+      open = null;
+      button.setAttribute('aria-expanded', 'false');
+    };
+    button.addEventListener('click', () => {
+      if (!open) {
+        open = replyForm({
+          thread, parent: post, parentName: name, official: mode,
+          onPosted: (created) => {
+            close();
+            posted(created, 'Your reply is published.');
+          },
+          onCancel: () => {
+            if (open.hasText() && !window.confirm('Discard the reply you have written?')) return;
+            close();
+            button.focus();
+          },
+        });
+        append(slot, open.el);
+        button.setAttribute('aria-expanded', 'true');
+      }
+      open.focus();
+    });
+    return button;
+  }
+
+  function article(post, parent) {
+    const isAnswer = post.id === thread.official_post_id;
     const name = authorName(post.author, post.anonymous);
     const slot = h('div', { class: 'reply-slot', id: `post-${post.id}-reply` });
-    const badges = postBadges(post);
-    const el = h('article', {
-      class: ['post', `depth-${depth}`, depth > 0 && 'is-reply', post.official && 'is-official'],
-      id: `post-${post.id}`, tabindex: '-1', 'aria-label': `Contribution by ${name}`,
+    const controls = postControls(post, { thread, onChange: changed });
+    const badges = postBadges(post, isAnswer);
+    const reply = replyControls(post, name, slot);
+    const actions = [reply, ...controls.actions].filter(Boolean);
+    return h('article', {
+      class: ['post', post.official && 'is-official', isAnswer && 'is-answer', post.hidden && post.body_html !== null && 'is-hidden'],
+      id: `post-${post.id}`, tabindex: '-1',
+      'aria-label': isAnswer ? `The Commission\u2019s answer, by ${name}` : `Contribution by ${name}`,
     },
     h('header', { class: 'post-head' },
-      h('p', { class: 'post-byline' }, byline(post.author, { anonymous: post.anonymous })),
-      postMeta(post),
+      isAnswer ? h('p', { class: 'answer-label' }, 'The Commission\u2019s answer') : null,
+      h('p', { class: 'post-byline' },
+        byline(post.author, { anonymous: post.anonymous, nameNode: controls.nameNode })),
+      postMeta(post, controls.revisionsButton),
       badges.length ? h('p', { class: 'badges' }, badges) : null,
       parent ? h('p', { class: 'in-reply-to' }, 'In reply to ',
         h('button', { type: 'button', class: 'link-button', on: { click: () => focusPost(parent.id) } },
           authorName(parent.author, parent.anonymous))) : null),
-    postBody(post));
-
-    if (canContribute(thread) && !post.deleted && post.body_html !== null) {
-      let open = null;
-      const button = h('button', {
-        type: 'button', class: 'link-button post-reply', 'aria-expanded': 'false', 'aria-controls': slot.id,
-      }, 'Reply');
-      const close = () => {
-        open.el.remove();
-        open = null;
-        button.setAttribute('aria-expanded', 'false');
-      };
-      button.addEventListener('click', () => {
-        if (!open) {
-          open = replyForm({
-            thread, parent: post, parentName: name,
-            onPosted: (created) => {
-              close();
-              addPosts([created], true);
-              focusPost(created.id);
-            },
-            onCancel: () => {
-              if (open.hasText() && !window.confirm('Discard the reply you have written?')) return;
-              close();
-              button.focus();
-            },
-          });
-          append(slot, open.el);
-          button.setAttribute('aria-expanded', 'true');
-        }
-        open.focus();
-      });
-      append(el, h('footer', { class: 'post-foot' }, button), slot);
-    }
-    return el;
+    postBody(post),
+    actions.length ? h('footer', { class: 'post-foot' }, h('div', { class: 'post-actions' }, actions)) : null,
+    controls.slot,
+    slot);
   }
 
   function rebuild() {
     // Cached articles are moved, not rebuilt, so an open reply form keeps its text.
-    list.replaceChildren(...readingOrder(posts.values()).map(({ post, depth, parent }) => {
-      if (!articles.has(post.id)) articles.set(post.id, article(post, depth, parent));
-      return articles.get(post.id);
+    const order = withAnswerFirst(readingOrder(posts.values()), thread.official_post_id);
+    list.replaceChildren(...order.map(({ post, depth, parent }) => {
+      if (!articles.has(post.id)) articles.set(post.id, article(post, parent));
+      const el = articles.get(post.id);
+      setDepth(el, depth);
+      return el;
     }));
     officialLink.hidden = !(thread.official_post_id && posts.has(thread.official_post_id));
   }
@@ -125,8 +227,8 @@ export async function render(root, { params }) {
   function addPosts(items, created = false) {
     items.forEach((p) => posts.set(p.id, p));
     if (created) {
-      thread = { ...thread, post_count: thread.post_count + items.length };
-      postCount.textContent = count(thread.post_count, 'contribution');
+      postCount += items.length;
+      postCountEl.textContent = count(postCount, 'contribution');
     }
     rebuild();
   }
@@ -154,6 +256,13 @@ export async function render(root, { params }) {
     }));
   }
 
+  // The countdown reached its moment: redraw from the server a second later, when it agrees.
+  const onConsultationChange = () => {
+    const next = thread.consultation.state === 'planned' ? 'The consultation is now open.' : 'The consultation has closed.';
+    const timer = window.setTimeout(() => refresh({ message: next }), 1000);
+    signal.addEventListener('abort', () => window.clearTimeout(timer), { once: true });
+  };
+
   append(root,
     breadcrumb([
       { label: 'Objectives', href: '#/' },
@@ -167,34 +276,38 @@ export async function render(root, { params }) {
     pageHeading(thread.title),
     badges.length ? h('p', { class: 'badges' }, badges) : null,
     h('p', { class: 'meta' }, byline(thread.author, { anonymous: thread.anonymous })),
-    h('p', { class: 'meta meta--quiet' }, h('span', {}, 'Started ', timeEl(thread.created_at)), postCount),
-    thread.consultation ? consultationNotice(thread.consultation) : null,
+    h('p', { class: 'meta meta--quiet' }, h('span', {}, 'Started ', timeEl(thread.created_at)), postCountEl),
+    thread.consultation ? consultationBanner(thread.consultation, { signal, onChange: onConsultationChange }) : null,
     thread.locked ? notice('This thread is locked: no further contributions can be added.', 'muted') : null,
+    staff ? threadAdmin(thread, { objectives, refresh }) : null,
     officialLink,
     postsSection,
     bottomComposer());
 
-  addPosts(first.posts);
+  addPosts(loaded);
 
   function bottomComposer() {
+    const why = mode ? null : closedComposerNotice(thread);
+    let heading = 'Add your contribution';
+    if (mode === 'only') heading = 'Publish the Commission\u2019s official answer';
+    else if (why) heading = 'Contributing';
     const section = h('section', { class: 'contribute', 'aria-labelledby': 'contribute-heading' },
-      h('h2', { id: 'contribute-heading' }, 'Add your contribution'));
-    const state = thread.consultation && thread.consultation.state;
-    if (canContribute(thread)) {
+      h('h2', { id: 'contribute-heading' }, heading));
+    if (mode) {
+      if (mode === 'only') {
+        append(section, closedComposerNotice(thread),
+          h('p', {}, 'As a moderator you can still publish the Commission\u2019s official answer here.'));
+      }
       const form = replyForm({
         thread,
-        onPosted: (created) => {
-          addPosts([created], true);
-          focusPost(created.id);
-        },
+        official: mode,
+        onPosted: (created) => posted(created, 'Your contribution is published.'),
       });
       append(section, form.el);
-    } else if (thread.locked || (state && state !== 'open')) {
-      let why = 'This thread is locked, so new contributions cannot be added.';
-      if (!thread.locked) {
-        why = state === 'planned' ? 'This consultation is not open for contributions yet.' : 'This consultation has closed.';
-      }
-      append(section, notice(why, 'muted'));
+      return section;
+    }
+    if (why) {
+      append(section, why);
     } else {
       append(section, h('p', {},
         h('a', { href: `#/login?next=${encodeURIComponent(`#/t/${thread.id}`)}` }, 'Sign in'), ' or ',
@@ -202,4 +315,7 @@ export async function render(root, { params }) {
     }
     return section;
   }
+
+  const target = wanted ? articles.get(wanted) : null;
+  return { focus: target || null };
 }

@@ -40,6 +40,7 @@ CONNS=64
 # Searches are a small share of a forum's requests: the target holds for 8 at a time (as many as
 # 160 readers would make at one search in twenty requests); 64 at a time is reported too.
 SEARCH_CONNS=8
+FOLLOWERS=10000
 IDLE_CONNS=10000
 IDLE_HOLD=5
 LOGIN_RATE=20
@@ -199,13 +200,23 @@ bench_db() { # tag label cached-db posts
   local threads users db="$WORK/$tag.db"
   threads=$(threads_for "$posts")
   users=$(users_for "$posts")
+  # The cached database follows the schema (a no-op when it already does), then each run works on a copy.
+  "$BUILD/forumd" migrate --db "$src" >/dev/null || die "cannot migrate $src"
   log "== $label: copying $src"
   cp "$src" "$db"
   R[$tag.label]=$label
   R[$tag.busy]=$(cpu_busy)
   log "CPU already busy before starting: ${R[$tag.busy]}%"
 
-  start_server "forumd-$tag" "$BUILD/forumd" --listen 127.0.0.1:0 --db "$db" --quiet
+  # 10,000 members who follow objective 1 (and the bench's signed-in users 12..19 too, so that their
+  # notifications are computed from a busy objective); objective 2 has no followers.
+  sqlite3 "$db" "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $FOLLOWERS)
+    INSERT INTO users(email, display_name, stakeholder_type, created_at)
+      SELECT 'follower' || i || '@bench.example', 'Follower ' || i, 'citizen', 0 FROM n;
+    INSERT INTO follows(user_id, target_type, target_id, since_post_id, created_at)
+      SELECT id, 'objective', 1, 0, 0 FROM users WHERE email LIKE 'follower%@bench.example'
+        OR email IN ($(seq -s, -f "'user%g@bench.example'" 12 19));" || die "cannot add the followers"
+  start_server "forumd-$tag" "$BUILD/forumd" --listen 127.0.0.1:0 --db "$db" --quiet --sse-per-address 20000
   local pid=$SRV_PID url="http://127.0.0.1:$SRV_PORT"
   MEM_PID=$pid # wrk_run logs forumd's memory after each scenario
   R[$tag.startup]=$SRV_STARTUP_MS
@@ -281,6 +292,9 @@ bench_db() { # tag label cached-db posts
   sessions=$(python3 "$ROOT/bench/client.py" sessions "$url" --first 12 --count 8) || die "cannot sign in the bench users"
   wrk_run "$tag.mixed" "$LUA/mixed.lua" "$url" THREADS="$threads" SESSIONS="$sessions"
   wrk_run "$tag.posting" "$LUA/posting.lua" "$url" THREADS="$threads" SESSIONS="$sessions"
+  wrk_run "$tag.newthread_followed" "$LUA/newthread.lua" "$url" OBJECTIVE=1 SESSIONS="$sessions"
+  wrk_run "$tag.newthread_unfollowed" "$LUA/newthread.lua" "$url" OBJECTIVE=2 SESSIONS="$sessions"
+  wrk_run "$tag.notifications" "$LUA/notifications.lua" "$url" SESSIONS="$sessions"
 
   R[$tag.hwm]=$(rss_kb "$pid" VmHWM)
   R[$tag.end_anon]=$(rss_kb "$pid" RssAnon)
@@ -355,6 +369,16 @@ table_db() { # tag
   ge "$rps" 3000 && lt "$p99" 50 && [ "${R[$tag.posting.errors]}" = 0 ] && ok=0 || ok=1
   row "posting, $CONNS writers (durable)" "$(fmt_n "$rps")" "$(fmt_ms "${R[$tag.posting.p50]}")" "$(fmt_ms "$p99")" \
     "" "${R[$tag.posting.errors]}" ">= 3000 posts/s, p99 < 50 ms" "$(pf $ok)"
+  local nf=${R[$tag.newthread_followed.rps]} nu=${R[$tag.newthread_unfollowed.rps]}
+  ge "$(ratio "$nf" "$nu")" 0.85 && [ "${R[$tag.newthread_followed.errors]}" = 0 ] && ok=0 || ok=1
+  row "new threads, $FOLLOWERS followers" "$(fmt_n "$nf")" "$(fmt_ms "${R[$tag.newthread_followed.p50]}")" \
+    "$(fmt_ms "${R[$tag.newthread_followed.p99]}")" "" "${R[$tag.newthread_followed.errors]}" \
+    ">= 0.85 x without followers ($(ratio "$nf" "$nu"))" "$(pf $ok)"
+  row "new threads, no followers" "$(fmt_n "$nu")" "$(fmt_ms "${R[$tag.newthread_unfollowed.p50]}")" \
+    "$(fmt_ms "${R[$tag.newthread_unfollowed.p99]}")" "" "${R[$tag.newthread_unfollowed.errors]}" "(reference)" ""
+  row "notifications of a follower (read)" "$(fmt_n "${R[$tag.notifications.rps]}")" \
+    "$(fmt_ms "${R[$tag.notifications.p50]}")" "$(fmt_ms "${R[$tag.notifications.p99]}")" "" \
+    "${R[$tag.notifications.errors]}" "(report: computed when read)" ""
   local rss=$(( ${R[$tag.idle.rss]:-0} / 1024 ))
   [ "$rss" -lt 100 ] && grep -q "^ready $IDLE_CONNS/$IDLE_CONNS " "$WORK/$tag.idle.idle" && ok=0 || ok=1
   row "RSS, $IDLE_CONNS idle keep-alive conns" "$rss MB" "" "" "" "" \

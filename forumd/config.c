@@ -31,6 +31,8 @@ static const struct opt opts[] = {
     OPT("max-body", O_SIZE, max_body, 1024, 64LL << 20),
     OPT("cache-size", O_SIZE, cache_bytes, 0, 64LL << 30),
     OPT("quiet", O_BOOL, quiet, 0, 1),
+    OPT("sse-per-address", O_INT, sse_per_address, 1, 1000000),
+    OPT("sse-heartbeat", O_INT, sse_heartbeat, 1, 3600),
 };
 
 void fd_config_defaults(struct fd_config *cfg)
@@ -48,6 +50,8 @@ void fd_config_defaults(struct fd_config *cfg)
     cfg->http_timeout = 30;
     cfg->max_body = 1u << 20;
     cfg->cache_bytes = 128u << 20;
+    cfg->sse_per_address = 8;
+    cfg->sse_heartbeat = 15;
 }
 
 void fd_config_clear(struct fd_config *cfg)

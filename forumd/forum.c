@@ -60,6 +60,8 @@ int fd_forum_thread_create(struct fd_store *s, const struct fd_user *author, con
     fd_objective_clear(&o);
     if (rc == FD_OK)
         rc = fd_store_thread_create(s, in, author->id, now, thread_id, post_id);
+    if (rc == FD_OK) /* authors follow their own threads */
+        rc = fd_store_follow_set(s, author->id, FD_FOLLOW_THREAD, *thread_id, true, now);
     struct fd_thread where = { .id = rc == FD_OK ? *thread_id : 0, .objective_id = in->objective_id };
     if (rc == FD_OK && in->consultation.given)
         rc = fd_mod_log(s, author->id, "consultation_open", "thread", *thread_id, &where, NULL, now);

@@ -280,6 +280,7 @@ static void thread_inserted(struct fd_req *r, int rc)
         return;
     }
     h_pages_changed(r, &c->thread);
+    h_events_thread_created(r, &c->thread, &c->post);
     fd_req_in_objective(r, c->thread.objective_id);
     fd_reply_json(r, 201, json_pack("{s:o, s:o}", "thread", fd_thread_json(&c->thread, &r->viewer, fd_now()), "post",
                                     fd_post_json(&c->post, &r->viewer)));
@@ -319,6 +320,7 @@ static void post_inserted(struct fd_req *r, int rc)
         return;
     }
     h_pages_changed(r, &c->thread);
+    h_events_post(r, "post", &c->thread, &c->post);
     fd_req_in_objective(r, c->thread.objective_id);
     fd_reply_json(r, 201, json_pack("{s:o}", "post", fd_post_json(&c->post, &r->viewer)));
 }

@@ -75,6 +75,7 @@ static void reply_post(struct fd_req *r, int rc)
     if (refused(r, rc))
         return;
     h_pages_changed(r, &c->thread);
+    h_events_post(r, "post_changed", &c->thread, &c->post);
     fd_req_in_objective(r, c->thread.objective_id);
     fd_reply_json(r, 200, json_pack("{s:o}", "post", fd_post_json(&c->post, &r->viewer)));
 }
@@ -118,6 +119,7 @@ static void post_deleted(struct fd_req *r, int rc)
     if (refused(r, rc))
         return;
     h_pages_changed(r, &c->thread);
+    h_events_post(r, "post_changed", &c->thread, &c->post);
     fd_reply_empty(r, 204);
 }
 
@@ -222,7 +224,8 @@ static void reply_flag(struct fd_req *r, int rc, int status)
     struct mod_ctx *c = r->ctx;
     if (refused(r, rc))
         return;
-    h_pages_changed(r, &c->thread); /* a flag may have hidden the post */
+    h_pages_changed(r, &c->thread); /* a flag may have hidden the post, a decision shown it again */
+    h_events_post(r, "post_changed", &c->thread, &c->post);
     fd_req_in_objective(r, c->thread.objective_id);
     fd_reply_json(r, status, json_pack("{s:o}", "flag", fd_flag_json(&c->flag, &r->viewer)));
 }

@@ -14,12 +14,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include "forumd/handlers.h"
 #include "forumd/auth.h"
 #include "forumd/cursor.h"
+#include "forumd/events.h"
 #include "forumd/log.h"
 #include "forumd/valid.h"
 
@@ -145,6 +147,71 @@ static void send_buffer(struct fd_req *r, int status, struct evbuffer *buf)
     evhttp_send_reply(r->ev, status, reason(status), buf);
     evbuffer_free(buf);
     req_done(r);
+}
+
+/* ---- streams ---- */
+
+static void stream_closed(struct evhttp_connection *evcon, void *arg)
+{
+    (void)evcon;
+    struct fd_req *r = arg;
+    if (r->stream_closed)
+        r->stream_closed(r);
+    /* When the client went away, evhttp detached the unfinished request from the connection and
+     * leaves it to us (ending a detached request frees it); when we dropped the connection, the
+     * request is still attached and goes with it. */
+    if (!evhttp_request_get_connection(r->ev))
+        evhttp_send_reply_end(r->ev);
+    r->ev = NULL;
+    req_done(r);
+}
+
+void fd_req_stream_start(struct fd_req *r, void (*on_close)(struct fd_req *r))
+{
+    r->answered = true;
+    r->status = 200;
+    r->stream_closed = on_close;
+    fd_req_header_out(r, "Content-Type", "text/event-stream; charset=utf-8");
+    fd_req_header_out(r, "Cache-Control", "no-store");
+    fd_req_header_out(r, "X-Accel-Buffering", "no"); /* proxies must pass events on at once */
+    common_headers(r);
+    evhttp_send_reply_start(r->ev, 200, "OK");
+    struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
+    evhttp_connection_set_closecb(evcon, stream_closed, r);
+    /* A stream is quiet between events: no read timeout (the client says nothing after its
+     * request); a write that cannot go out for a minute means the client stopped reading. */
+    struct timeval stalled = { 60, 0 };
+    bufferevent_set_timeouts(evhttp_connection_get_bufferevent(evcon), NULL, &stalled);
+}
+
+int fd_req_stream_send(struct fd_req *r, const char *data, size_t len, size_t max_backlog)
+{
+    struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
+    struct bufferevent *bev = evhttp_connection_get_bufferevent(evcon);
+    if (evbuffer_get_length(bufferevent_get_output(bev)) > max_backlog) {
+        evhttp_connection_free(evcon); /* runs stream_closed, which frees r */
+        return -1;
+    }
+    struct evbuffer *buf = evbuffer_new();
+    evbuffer_add(buf, data, len);
+    evhttp_send_reply_chunk(r->ev, buf);
+    evbuffer_free(buf);
+    return 0;
+}
+
+void fd_req_stream_end(struct fd_req *r)
+{
+    evhttp_connection_set_closecb(evhttp_request_get_connection(r->ev), NULL, NULL);
+    evhttp_send_reply_end(r->ev);
+    req_done(r);
+}
+
+const char *fd_req_peer(struct fd_req *r)
+{
+    const char *addr = "";
+    ev_uint16_t port;
+    evhttp_connection_get_peer(evhttp_request_get_connection(r->ev), (char **)&addr, &port);
+    return addr ? addr : "";
 }
 
 void fd_req_header_out(struct fd_req *r, const char *name, const char *value)
@@ -734,6 +801,7 @@ void fd_http_drain(struct fd_server_loop *loop)
         evhttp_del_accept_socket(loop->http, loop->bound);
         loop->bound = NULL;
     }
+    fd_events_loop_close(loop->events); /* event streams never end by themselves */
     if (loop->inflight == 0) {
         event_base_loopexit(loop->base, NULL);
         return;

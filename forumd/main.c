@@ -11,6 +11,7 @@
 #include "forumd/app.h"
 #include "forumd/auth.h"
 #include "forumd/cache.h"
+#include "forumd/events.h"
 #include "forumd/http.h"
 #include "forumd/log.h"
 #include "forumd/migrate.h"
@@ -22,6 +23,7 @@ static const char usage_text[] =
     "usage: forumd [serve] [--listen HOST:PORT] [--db PATH] [--web DIR] [--config FILE] [--threads N]\n"
     "              [--workers N] [--session-idle SECONDS] [--session-max SECONDS] [--public-url URL]\n"
     "              [--pwhash-ops N] [--pwhash-mem BYTES] [--http-timeout SECONDS] [--max-body BYTES] [--quiet]\n"
+    "              [--cache-size BYTES] [--sse-per-address N] [--sse-heartbeat SECONDS]\n"
     "       forumd migrate --db PATH\n"
     "       forumd user create --db PATH --email EMAIL --display-name NAME --role admin|moderator|member\n"
     "                          --stakeholder-type TYPE [--organisation ORG] [--country CC]\n"
@@ -204,6 +206,7 @@ static int open_loops(struct fd_app *app, char *err, size_t errlen)
         }
         loop->done_queue = fd_loop_new(loop->base);
         loop->cache = fd_cache_new(app->cfg.cache_bytes);
+        loop->events = fd_events_loop_new(loop);
         loop->store = fd_store_sqlite_open(app->cfg.db_path, false, err, errlen);
         if (!loop->store)
             return -1;
@@ -237,6 +240,7 @@ static void close_loops(struct fd_app *app)
             evhttp_free(loop->http);
         if (loop->drain_timer)
             event_free(loop->drain_timer);
+        fd_events_loop_free(loop->events);
         fd_loop_free(loop->done_queue);
         fd_store_close(loop->store);
         fd_cache_free(loop->cache);
@@ -278,6 +282,7 @@ static int serve(struct fd_config *cfg)
     }
     app.checkpointer = fd_ticker_new(cstore, 250, checkpoint_tick);
     app.gens = fd_gens_new();
+    app.events = fd_events_new(app.cfg.sse_per_address);
     app.web_root = find_web_root(app.cfg.web_dir);
     if (!app.web_root && app.cfg.web_dir) {
         fprintf(stderr, "forumd: web folder %s not found\n", app.cfg.web_dir);
@@ -370,6 +375,7 @@ out:
     free(app.web_root);
     free(app.dummy_hash);
     free(app.gens);
+    fd_events_free(app.events);
     fd_config_clear(&app.cfg);
     return rc;
 }

@@ -91,6 +91,16 @@ void fd_post_list_clear(struct fd_post_list *l)
     memset(l, 0, sizeof *l);
 }
 
+void fd_feed_list_clear(struct fd_feed_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        fd_post_clear(&l->items[i].post);
+        free(l->items[i].thread_title);
+    }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
 void fd_objective_list_clear(struct fd_objective_list *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -162,6 +172,30 @@ void fd_log_list_clear(struct fd_log_list *l)
         free(l->items[i].target_type);
         free(l->items[i].reason);
     }
+    free(l->items);
+    memset(l, 0, sizeof *l);
+}
+
+void fd_follows_clear(struct fd_follows *f)
+{
+    for (size_t i = 0; i < FD_ARRAY_LEN(f->ids); i++)
+        free(f->ids[i]);
+    memset(f, 0, sizeof *f);
+}
+
+void fd_notification_clear(struct fd_notification *n)
+{
+    free(n->kind);
+    fd_author_clear(&n->actor);
+    free(n->reason);
+    free(n->thread_title);
+    memset(n, 0, sizeof *n);
+}
+
+void fd_notification_list_clear(struct fd_notification_list *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        fd_notification_clear(&l->items[i]);
     free(l->items);
     memset(l, 0, sizeof *l);
 }

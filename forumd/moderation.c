@@ -66,6 +66,15 @@ static int log_post(struct fd_store *s, int64_t actor, const char *action, const
     return fd_mod_log(s, actor, action, "post", p->id, t, reason, now);
 }
 
+/* Tells a post's author that a moderator (or the flags) hid it; never about one's own action. */
+static int tell_author(struct fd_store *s, int64_t actor, const struct fd_post *p, const char *reason, int64_t now)
+{
+    if (p->author.id == actor)
+        return FD_OK;
+    return fd_store_notify_moderation(s, p->author.id, p->thread_id, p->id, reason ? reason : "hidden by a moderator",
+                                      now);
+}
+
 /* ---- posts ---- */
 
 /* The rules for an author editing their own post (moderators edit whatever they moderate). */
@@ -153,6 +162,8 @@ int fd_mod_post_hide(struct fd_store *s, const struct fd_user *u, int64_t post_i
         rc = fd_store_flags_resolve(s, post_id, hide ? "hidden" : "dismissed", u->id, now);
     if (rc == FD_OK)
         rc = log_post(s, u->id, hide ? "hide" : "unhide", &p, &t, reason, now);
+    if (rc == FD_OK && hide && !p.hidden)
+        rc = tell_author(s, u->id, &p, reason, now);
 out:
     fd_post_clear(&p);
     fd_thread_clear(&t);
@@ -179,7 +190,10 @@ static int hide_if_flagged(struct fd_store *s, const struct fd_post *p, const st
     if (rc != FD_OK || open < FD_FLAGS_TO_HIDE || p->hidden)
         return rc;
     rc = fd_store_post_set_hidden(s, p->id, true, true);
-    return rc == FD_OK ? log_post(s, 0, "auto_hide", p, t, "flagged by 3 members", now) : rc;
+    if (rc == FD_OK)
+        rc = log_post(s, 0, "auto_hide", p, t, "flagged by 3 members", now);
+    return rc == FD_OK ? tell_author(s, 0, p, "hidden after flags from 3 members, until a moderator decides", now)
+                       : rc;
 }
 
 int fd_mod_flag(struct fd_store *s, const struct fd_user *u, int64_t post_id, const char *reason, const char *text,
@@ -232,6 +246,8 @@ int fd_mod_flag_resolve(struct fd_store *s, const struct fd_user *u, int64_t fla
     rc = fd_store_flags_resolve(s, p.id, hide ? "hidden" : "dismissed", u->id, now);
     if (rc == FD_OK && hide && (!p.hidden || p.hidden_auto))
         rc = fd_store_post_set_hidden(s, p.id, true, false);
+    if (rc == FD_OK && hide && !p.hidden)
+        rc = tell_author(s, u->id, &p, reason ? reason : f.reason, now);
     else if (rc == FD_OK && !hide && p.hidden && p.hidden_auto)
         rc = fd_store_post_set_hidden(s, p.id, false, false);
     if (rc == FD_OK)
@@ -348,6 +364,8 @@ int fd_mod_suspend(struct fd_store *s, const struct fd_user *u, int64_t user_id,
         rc = FD_OK; /* not suspended: nothing to lift */
     else if ((rc = fd_store_user_suspend(s, user_id, until, reason)) == FD_OK)
         rc = fd_mod_log(s, u->id, until ? "suspend" : "unsuspend", "user", user_id, NULL, reason, now);
+    if (rc == FD_OK && until)
+        rc = fd_store_notify_moderation(s, user_id, 0, 0, reason, now);
 out:
     fd_user_clear(&target);
     return rc;

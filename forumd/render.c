@@ -149,3 +149,14 @@ json_t *fd_log_entry_json(const struct fd_log_entry *e)
                      id_or_null(e->thread_id), "reason", str_or_null(e->reason), "created_at",
                      fd_time_json(e->created_at));
 }
+
+json_t *fd_notification_json(const struct fd_notification *n, const struct fd_viewer *v)
+{
+    json_t *o = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o}", "id", (json_int_t)n->id, "kind",
+                          str_or_null(n->kind), "thread_id", id_or_null(n->thread_id), "post_id", id_or_null(n->post_id),
+                          "actor", n->actor.id ? author_json(&n->actor, n->anonymous, v) : json_null(), "created_at",
+                          fd_time_json(n->created_at), "read", n->read, "thread_title", str_or_null(n->thread_title));
+    if (o && n->reason)
+        json_object_set_new(o, "reason", str_or_null(n->reason));
+    return o;
+}

@@ -23,12 +23,17 @@ enum q {
     Q_THREADS_BY_OBJECTIVE, Q_THREADS_BY_KEY_ACTION, Q_THREAD_GET, Q_THREAD_INSERT, Q_THREAD_BUMP,
     Q_THREAD_SET_OFFICIAL, Q_OBJECTIVE_BUMP,
     Q_POST_INSERT, Q_POSTS_PAGE, Q_POST_GET,
+    Q_FEED_THREADS_BY_OBJECTIVE, Q_FEED_THREADS_BY_KEY_ACTION, Q_FEED_POSTS,
     Q_FTS_ADD, Q_FTS_REMOVE, Q_SEARCH, Q_SEARCH_FILTERED, Q_SNIPPET,
     Q_REVISION_SAVE, Q_POST_EDIT, Q_REVISIONS, Q_POST_SET_HIDDEN, Q_POST_SET_DELETED,
     Q_THREAD_SET, Q_THREAD_FIRST_POST, Q_OBJECTIVE_RECOUNT,
     Q_FLAG_INSERT, Q_FLAG_GET, Q_FLAGS_OPEN_COUNT, Q_FLAGS_RESOLVE, Q_FLAGS_PAGE,
     Q_USER_SUSPEND, Q_USER_SET_ROLE, Q_SCOPE_CLEAR, Q_SCOPE_ADD, Q_ADMINS_COUNT,
     Q_LOG_ADD, Q_LOG_PAGE,
+    Q_THREAD_SET_FIRST, Q_FOLLOW, Q_UNFOLLOW, Q_FOLLOWS, Q_OBJECTIVE_EXISTS, Q_KEY_ACTION_EXISTS, Q_THREAD_EXISTS,
+    Q_N_REPLIES, Q_N_THREAD_POSTS, Q_N_OBJECTIVE_THREADS, Q_N_KEY_ACTION_THREADS, Q_N_STORED, Q_FOLLOWS_SINCE,
+    Q_N_WATERMARK, Q_N_READS, Q_NOTIF_READ_POST, Q_NOTIF_READ_STORED, Q_NOTIF_READ_ALL,
+    Q_NOTIF_READ_ALL_STORED, Q_NOTIF_READS_PRUNE, Q_NOTIFY,
     Q_COUNT
 };
 
@@ -53,6 +58,18 @@ enum q {
 #define SEARCH_PAGE " WHERE rank > ?9 OR (rank = ?9 AND id > ?10) ORDER BY rank, id LIMIT ?11) c" \
                     " JOIN posts p ON p.id = c.id JOIN users a ON a.id = p.author_id" \
                     " JOIN threads t ON t.id = p.thread_id ORDER BY c.rank, c.id"
+/* Feeds of threads: (title, opening = 1, POST_COLS) of each thread's opening post, read by feed_row. */
+#define FEED_THREADS "SELECT t.title, 1, " POST_COLS " FROM threads t" \
+                     " JOIN posts p ON p.id = (SELECT min(f.id) FROM posts f WHERE f.thread_id = t.id)" \
+                     " JOIN users a ON a.id = p.author_id WHERE "
+#define FEED_THREADS_END " AND p.hidden = 0 AND p.deleted = 0 ORDER BY t.id DESC LIMIT ?2"
+/* Notifications are gathered per source, each source's newest NOTIF_PER_SOURCE, and merged in C
+ * (sq_notifications_page). Every query returns NOTIF_COLS; ids are 4 * post id + 1 for a
+ * notification about a post (one per post: a reply to you is not also a new post), 4 * row id + 2
+ * for a stored one. */
+#define NOTIF_COLS(kind, nid, created, reason, read) nid ", '" kind "', t.id, p.id, " created ", " reason ", " read ", p.anonymous, t.title, " AUTHOR_COLS
+#define NOTIF_FROM_POSTS " FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users a ON a.id = p.author_id "
+#define NOTIF_VISIBLE " AND p.hidden = 0 AND p.deleted = 0"
 #define FLAG_SELECT "SELECT f.id, f.post_id, p.thread_id, t.objective_id, f.reason, f.text, f.created_at," \
                     " f.resolution, f.resolved_at, " AUTHOR_COLS " FROM flags f JOIN posts p ON p.id = f.post_id" \
                     " JOIN threads t ON t.id = p.thread_id JOIN users a ON a.id = f.user_id "
@@ -102,6 +119,14 @@ static const char *const sql[Q_COUNT] = {
                       " created_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     [Q_POSTS_PAGE] = POST_SELECT "WHERE p.thread_id = ?1 AND p.id > ?2 ORDER BY p.id LIMIT ?3",
     [Q_POST_GET] = POST_SELECT "WHERE p.id = ?1",
+    /* Feeds: the newest threads by creation (ids grow with it: schema/0005_feeds.sql indexes them
+     * per objective and key action), each joined to its opening post, the thread's lowest post id
+     * (posts_by_thread). The walk stops after ?2 visible ones. */
+    [Q_FEED_THREADS_BY_OBJECTIVE] = FEED_THREADS "t.objective_id = ?1" FEED_THREADS_END,
+    [Q_FEED_THREADS_BY_KEY_ACTION] = FEED_THREADS "t.key_action_id = ?1" FEED_THREADS_END,
+    [Q_FEED_POSTS] = "SELECT t.title, p.id = (SELECT min(f.id) FROM posts f WHERE f.thread_id = ?1), " POST_COLS
+                     " FROM posts p JOIN threads t ON t.id = p.thread_id JOIN users a ON a.id = p.author_id"
+                     " WHERE p.thread_id = ?1 AND p.hidden = 0 AND p.deleted = 0 ORDER BY p.id DESC LIMIT ?2",
     /* What is indexed is what the search_docs view says (schema/0002_search.sql). */
     /* A post is in the index while it is visible. Every change to a post runs Q_FTS_REMOVE before
      * (it removes the post if it was indexed, with the values it was indexed with) and Q_FTS_ADD
@@ -162,6 +187,50 @@ static const char *const sql[Q_COUNT] = {
                    AUTHOR_COLS " FROM mod_log l LEFT JOIN users a ON a.id = l.actor_id WHERE l.id < ?1"
                    " AND (?2 IS NULL OR l.objective_id IS NULL OR l.objective_id IN (SELECT value FROM json_each(?2)))"
                    " AND (?3 IS NULL OR (l.target_type = ?3 AND l.target_id = ?4)) ORDER BY l.id DESC LIMIT ?5",
+    [Q_THREAD_SET_FIRST] = "UPDATE threads SET first_post_id = ?2 WHERE id = ?1",
+    /* a follow reports what comes after the newest post at the time it began */
+    [Q_FOLLOW] = "INSERT OR IGNORE INTO follows(user_id, target_type, target_id, since_post_id, created_at)"
+                 " VALUES(?1, ?2, ?3, (SELECT coalesce(max(id), 0) FROM posts), ?4)",
+    [Q_UNFOLLOW] = "DELETE FROM follows WHERE user_id = ?1 AND target_type = ?2 AND target_id = ?3",
+    [Q_FOLLOWS] = "SELECT target_type, target_id FROM follows WHERE user_id = ?1 ORDER BY target_type, target_id",
+    [Q_OBJECTIVE_EXISTS] = "SELECT count(*) FROM objectives WHERE id = ?1",
+    [Q_KEY_ACTION_EXISTS] = "SELECT count(*) FROM key_actions WHERE id = ?1",
+    [Q_THREAD_EXISTS] = "SELECT count(*) FROM threads WHERE id = ?1",
+    /* replies to the newest 1000 posts of the reader */
+    [Q_N_REPLIES] = "SELECT " NOTIF_COLS("reply", "p.id * 4 + 1", "p.created_at", "NULL", "0") NOTIF_FROM_POSTS
+                    "WHERE p.parent_id IN (SELECT id FROM posts WHERE author_id = ?1 ORDER BY id DESC LIMIT 1000)"
+                    " AND p.author_id != ?1" NOTIF_VISIBLE " ORDER BY p.id DESC LIMIT ?2",
+    /* all followed threads in one query: its cost follows their new posts, not how many they are */
+    [Q_N_THREAD_POSTS] = "SELECT " NOTIF_COLS("new_post", "p.id * 4 + 1", "p.created_at", "NULL", "0")
+                         " FROM follows f JOIN posts p ON p.thread_id = f.target_id AND p.id > f.since_post_id"
+                         " JOIN threads t ON t.id = p.thread_id JOIN users a ON a.id = p.author_id"
+                         " WHERE f.user_id = ?1 AND f.target_type = 'thread' AND p.author_id != ?1" NOTIF_VISIBLE
+                         " AND NOT EXISTS (SELECT 1 FROM posts q WHERE q.id = p.parent_id AND q.author_id = ?1)"
+                         " ORDER BY p.id DESC LIMIT ?2",
+    [Q_N_OBJECTIVE_THREADS] = "SELECT " NOTIF_COLS("new_thread", "t.first_post_id * 4 + 1", "t.created_at", "NULL", "0")
+                              " FROM threads t JOIN posts p ON p.id = t.first_post_id JOIN users a ON a.id = t.author_id"
+                              " WHERE t.objective_id = ?2 AND t.first_post_id > ?3 AND t.author_id != ?1" NOTIF_VISIBLE
+                              " ORDER BY t.first_post_id DESC LIMIT ?4",
+    [Q_N_KEY_ACTION_THREADS] = "SELECT " NOTIF_COLS("new_thread", "t.first_post_id * 4 + 1", "t.created_at", "NULL", "0")
+                               " FROM threads t JOIN posts p ON p.id = t.first_post_id JOIN users a ON a.id = t.author_id"
+                               " WHERE t.key_action_id = ?2 AND t.first_post_id > ?3 AND t.author_id != ?1" NOTIF_VISIBLE
+                               " ORDER BY t.first_post_id DESC LIMIT ?4",
+    [Q_N_STORED] = "SELECT n.id * 4 + 2, n.kind, n.thread_id, n.post_id, n.created_at, n.reason, n.read, 0, t.title,"
+                   " NULL, NULL, NULL, NULL, NULL FROM notifications n LEFT JOIN threads t ON t.id = n.thread_id"
+                   " WHERE n.user_id = ?1 ORDER BY n.id DESC LIMIT ?2",
+    [Q_FOLLOWS_SINCE] = "SELECT target_type, target_id, since_post_id FROM follows WHERE user_id = ?1"
+                        " AND target_type != 'thread'",
+    [Q_N_WATERMARK] = "SELECT notifications_read_post FROM users WHERE id = ?1",
+    [Q_N_READS] = "SELECT post_id FROM notification_reads WHERE user_id = ?1 ORDER BY post_id",
+    [Q_NOTIF_READ_POST] = "INSERT OR IGNORE INTO notification_reads(user_id, post_id) VALUES(?1, ?2)",
+    [Q_NOTIF_READ_STORED] = "UPDATE notifications SET read = 1 WHERE user_id = ?1 AND id = ?2",
+    [Q_NOTIF_READ_ALL] = "UPDATE users SET notifications_read_post = (SELECT coalesce(max(id), 0) FROM posts)"
+                         " WHERE id = ?1",
+    [Q_NOTIF_READ_ALL_STORED] = "UPDATE notifications SET read = 1 WHERE user_id = ?1 AND read = 0",
+    [Q_NOTIF_READS_PRUNE] = "DELETE FROM notification_reads WHERE user_id = ?1"
+                            " AND post_id <= (SELECT notifications_read_post FROM users WHERE id = ?1)",
+    [Q_NOTIFY] = "INSERT INTO notifications(user_id, kind, thread_id, post_id, reason, created_at)"
+                 " VALUES(?1, 'moderation', ?2, ?3, ?4, ?5)",
     [Q_SNIPPET] = "SELECT snippet(posts_fts, -1, char(2), char(3), '…', 16) FROM posts_fts"
                   " WHERE posts_fts MATCH ?1 AND rowid = ?2",
 };
@@ -733,6 +802,45 @@ static int sq_post_get(struct fd_store *store, int64_t id, struct fd_post *out)
     return row_by_id(S(store), Q_POST_GET, id, post_row, out);
 }
 
+/* ---- feeds ---- */
+
+/* (thread title, opening flag, POST_COLS): the rows of the feed statements. */
+static void feed_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_feed_entry *e = out;
+    e->thread_title = col_str(st, 0);
+    e->opening = sqlite3_column_int(st, 1) != 0;
+    post_row_at(st, 2, &e->post);
+}
+
+static int read_feed(struct fd_sqlite *s, sqlite3_stmt *st, int64_t id, int limit, struct fd_feed_list *out)
+{
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int(st, 2, limit);
+    void *items;
+    bool more;
+    int rc = read_page(s, st, limit, sizeof(struct fd_feed_entry), feed_row, &items, &out->n, &more);
+    out->items = items;
+    return rc;
+}
+
+static int sq_feed_threads(struct fd_store *store, int64_t objective_id, int64_t key_action_id, int limit,
+                           struct fd_feed_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    if (key_action_id)
+        return read_feed(s, stmt(s, Q_FEED_THREADS_BY_KEY_ACTION), key_action_id, limit, out);
+    return read_feed(s, stmt(s, Q_FEED_THREADS_BY_OBJECTIVE), objective_id, limit, out);
+}
+
+static int sq_feed_posts(struct fd_store *store, int64_t thread_id, int limit, struct fd_feed_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    return read_feed(s, stmt(s, Q_FEED_POSTS), thread_id, limit, out);
+}
+
 /* ---- search ---- */
 
 static void search_row(sqlite3_stmt *st, void *out)
@@ -820,6 +928,8 @@ static int insert_post(struct fd_sqlite *s, const struct fd_new_post *in, int64_
         return rc;
     *post_id = sqlite3_last_insert_rowid(s->db);
     if ((rc = exec_id(s, Q_FTS_ADD, *post_id)) != FD_OK)
+        return rc;
+    if (new_thread && (rc = id_and_time(s, Q_THREAD_SET_FIRST, in->thread_id, *post_id)) != FD_OK)
         return rc;
     if ((rc = id_and_time(s, Q_THREAD_BUMP, in->thread_id, now)) != FD_OK)
         return rc;
@@ -1234,6 +1344,255 @@ static int sq_log_page(struct fd_store *store, const struct fd_scope *scope, con
     return rc;
 }
 
+/* ---- following and notifications ---- */
+
+static const char *const follow_types[] = { "objective", "key_action", "thread" };
+
+static int sq_follow_set(struct fd_store *store, int64_t user_id, enum fd_follow_target type, int64_t target_id,
+                         bool on, int64_t now)
+{
+    static const enum q exists[] = { Q_OBJECTIVE_EXISTS, Q_KEY_ACTION_EXISTS, Q_THREAD_EXISTS };
+    struct fd_sqlite *s = S(store);
+    int64_t n = 0;
+    int rc = int_by_id(s, exists[type], target_id, &n);
+    if (rc != FD_OK)
+        return rc;
+    if (n == 0)
+        return FD_ENOTFOUND;
+    sqlite3_stmt *st = stmt(s, on ? Q_FOLLOW : Q_UNFOLLOW);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    sqlite3_bind_text(st, 2, follow_types[type], -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, target_id);
+    if (on)
+        sqlite3_bind_int64(st, 4, now);
+    return exec_q(s, st);
+}
+
+static int sq_follows_list(struct fd_store *store, int64_t user_id, struct fd_follows *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_FOLLOWS);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    size_t cap[3] = { 0 };
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(st, 0);
+        for (size_t k = 0; type && k < FD_ARRAY_LEN(follow_types); k++) {
+            if (strcmp(type, follow_types[k]) != 0)
+                continue;
+            if (out->n[k] == cap[k]) {
+                cap[k] = cap[k] ? 2 * cap[k] : 16;
+                out->ids[k] = fd_xrealloc(out->ids[k], cap[k] * sizeof *out->ids[k]);
+            }
+            out->ids[k][out->n[k]++] = sqlite3_column_int64(st, 1);
+        }
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
+}
+
+static void notification_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_notification *n = out;
+    n->id = sqlite3_column_int64(st, 0);
+    n->kind = col_str(st, 1);
+    n->thread_id = sqlite3_column_int64(st, 2);
+    n->post_id = sqlite3_column_int64(st, 3);
+    n->created_at = sqlite3_column_int64(st, 4);
+    n->reason = col_str(st, 5);
+    n->read = sqlite3_column_int(st, 6) != 0;
+    n->anonymous = sqlite3_column_int(st, 7) != 0;
+    n->thread_title = col_str(st, 8);
+    read_author(st, 9, &n->actor);
+}
+
+/* How many notifications each source contributes at most: the newest of each. */
+enum { NOTIF_PER_SOURCE = 100 };
+
+/* Appends the rows of st (NOTIF_COLS) to l. */
+static int gather(struct fd_sqlite *s, sqlite3_stmt *st, struct fd_notification_list *l, size_t *cap)
+{
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (l->n == *cap) {
+            *cap = *cap ? 2 * *cap : 256;
+            l->items = fd_xrealloc(l->items, *cap * sizeof *l->items);
+        }
+        memset(&l->items[l->n], 0, sizeof l->items[l->n]);
+        notification_row(st, &l->items[l->n++]);
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
+}
+
+/* One source: statement q for user_id with its own bindings (?2.. from args), newest NOTIF_PER_SOURCE. */
+static int gather_source(struct fd_sqlite *s, enum q q, int64_t user_id, const int64_t *args, int n_args,
+                         struct fd_notification_list *l, size_t *cap)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    for (int i = 0; i < n_args; i++)
+        sqlite3_bind_int64(st, 2 + i, args[i]);
+    sqlite3_bind_int(st, 2 + n_args, NOTIF_PER_SOURCE);
+    return gather(s, st, l, cap);
+}
+
+/* Every source of user_id's notifications: replies, the stored ones, and each follow. */
+static int gather_all(struct fd_sqlite *s, int64_t user_id, struct fd_notification_list *l)
+{
+    size_t cap = 0;
+    int rc = gather_source(s, Q_N_REPLIES, user_id, NULL, 0, l, &cap);
+    if (rc == FD_OK)
+        rc = gather_source(s, Q_N_STORED, user_id, NULL, 0, l, &cap);
+    if (rc == FD_OK)
+        rc = gather_source(s, Q_N_THREAD_POSTS, user_id, NULL, 0, l, &cap);
+    /* followed objectives and key actions are few (there are 5 and 17) and may each hold many new
+     * threads: one indexed query each, newest first, stops after NOTIF_PER_SOURCE. The follows are
+     * read first because a statement cannot run while this one is open. */
+    struct source {
+        enum q q;
+        int64_t args[2];
+    } *f = NULL;
+    size_t n = 0, fcap = 0;
+    sqlite3_stmt *fs = rc == FD_OK ? stmt(s, Q_FOLLOWS_SINCE) : NULL;
+    if (fs) {
+        sqlite3_bind_int64(fs, 1, user_id);
+        while (sqlite3_step(fs) == SQLITE_ROW) {
+            const char *type = (const char *)sqlite3_column_text(fs, 0);
+            if (n == fcap)
+                f = fd_xrealloc(f, (fcap = fcap ? 2 * fcap : 16) * sizeof *f);
+            f[n].q = !strcmp(type, "objective") ? Q_N_OBJECTIVE_THREADS : Q_N_KEY_ACTION_THREADS;
+            f[n].args[0] = sqlite3_column_int64(fs, 1);
+            f[n++].args[1] = sqlite3_column_int64(fs, 2);
+        }
+        sqlite3_reset(fs);
+    }
+    for (size_t i = 0; rc == FD_OK && i < n; i++)
+        rc = gather_source(s, f[i].q, user_id, f[i].args, 2, l, &cap);
+    free(f);
+    return rc;
+}
+
+/* Newest first: created_at, then id. */
+static int notification_cmp(const void *a, const void *b)
+{
+    const struct fd_notification *x = a, *y = b;
+    if (x->created_at != y->created_at)
+        return x->created_at > y->created_at ? -1 : 1;
+    return (x->id < y->id) - (x->id > y->id);
+}
+
+static int int64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Marks computed notifications read: up to the user's watermark, and those in notification_reads. */
+static int apply_reads(struct fd_sqlite *s, int64_t user_id, struct fd_notification_list *l)
+{
+    int64_t seen = 0, *reads = NULL;
+    size_t n = 0, cap = 0;
+    int rc = int_by_id(s, Q_N_WATERMARK, user_id, &seen);
+    sqlite3_stmt *st = rc == FD_OK ? stmt(s, Q_N_READS) : NULL;
+    if (rc != FD_OK || !st)
+        return rc == FD_OK ? FD_EINTERNAL : rc;
+    sqlite3_bind_int64(st, 1, user_id);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap)
+            reads = fd_xrealloc(reads, (cap = cap ? 2 * cap : 64) * sizeof *reads);
+        reads[n++] = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_reset(st);
+    for (size_t i = 0; i < l->n; i++) {
+        struct fd_notification *x = &l->items[i];
+        if (x->id % 4 == 1)
+            x->read = x->post_id <= seen || (n && bsearch(&x->post_id, reads, n, sizeof *reads, int64_cmp));
+    }
+    free(reads);
+    return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
+}
+
+static int sq_notifications_page(struct fd_store *store, int64_t user_id, bool unread_only, const int64_t after[2],
+                                 int limit, struct fd_notification_list *out, int64_t *unread)
+{
+    struct fd_sqlite *s = S(store);
+    struct fd_notification_list all = { 0 };
+    int rc = gather_all(s, user_id, &all);
+    if (rc == FD_OK)
+        rc = apply_reads(s, user_id, &all);
+    if (rc != FD_OK) {
+        fd_notification_list_clear(&all);
+        return rc;
+    }
+    if (all.n)
+        qsort(all.items, all.n, sizeof *all.items, notification_cmp);
+    out->items = fd_xcalloc((size_t)limit + 1, sizeof *out->items);
+    *unread = 0;
+    int64_t previous = 0;
+    for (size_t i = 0; i < all.n; i++) {
+        struct fd_notification *x = &all.items[i];
+        /* the same new thread under a followed objective and a followed key action comes twice */
+        if (x->id == previous)
+            continue;
+        previous = x->id;
+        bool before = !after || x->created_at < after[0] || (x->created_at == after[0] && x->id < after[1]);
+        if (!x->read)
+            (*unread)++;
+        if (!before || (unread_only && x->read))
+            continue;
+        if (out->n < (size_t)limit) {
+            out->items[out->n++] = *x;
+            memset(x, 0, sizeof *x); /* moved to out */
+        } else {
+            out->more = true;
+        }
+    }
+    fd_notification_list_clear(&all);
+    return FD_OK;
+}
+
+static int sq_notifications_mark(struct fd_store *store, int64_t user_id, const int64_t *ids, size_t n)
+{
+    struct fd_sqlite *s = S(store);
+    if (n == 0) {
+        int rc = exec_id(s, Q_NOTIF_READ_ALL, user_id);
+        if (rc == FD_OK)
+            rc = exec_id(s, Q_NOTIF_READ_ALL_STORED, user_id);
+        return rc == FD_OK ? exec_id(s, Q_NOTIF_READS_PRUNE, user_id) : rc;
+    }
+    int rc = FD_OK;
+    for (size_t i = 0; rc == FD_OK && i < n; i++) {
+        /* the kind of id: 4 * post id + 1 for computed ones, 4 * row id + 2 for stored ones */
+        if (ids[i] % 4 == 1)
+            rc = id_and_time(s, Q_NOTIF_READ_POST, user_id, ids[i] / 4);
+        else if (ids[i] % 4 == 2)
+            rc = id_and_time(s, Q_NOTIF_READ_STORED, user_id, ids[i] / 4);
+    }
+    return rc;
+}
+
+static int sq_notify_moderation(struct fd_store *store, int64_t user_id, int64_t thread_id, int64_t post_id,
+                                const char *reason, int64_t now)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_NOTIFY);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    bind_id_or_null(st, 2, thread_id);
+    bind_id_or_null(st, 3, post_id);
+    bind_text_or_null(st, 4, reason);
+    sqlite3_bind_int64(st, 5, now);
+    return exec_q(s, st);
+}
+
 /* ---- connection ---- */
 
 static void sq_close(struct fd_store *store)
@@ -1277,6 +1636,8 @@ static const struct fd_store_ops sqlite_ops = {
     .posts_page = sq_posts_page,
     .post_get = sq_post_get,
     .post_create = sq_post_create,
+    .feed_threads = sq_feed_threads,
+    .feed_posts = sq_feed_posts,
     .search = sq_search,
     .post_edit = sq_post_edit,
     .post_revisions = sq_post_revisions,
@@ -1293,6 +1654,11 @@ static const struct fd_store_ops sqlite_ops = {
     .admins_count = sq_admins_count,
     .log_add = sq_log_add,
     .log_page = sq_log_page,
+    .follow_set = sq_follow_set,
+    .follows_list = sq_follows_list,
+    .notifications_page = sq_notifications_page,
+    .notifications_mark = sq_notifications_mark,
+    .notify_moderation = sq_notify_moderation,
 };
 
 static const char setup_sql[] = "PRAGMA foreign_keys = ON;"

@@ -23,7 +23,8 @@ struct fd_server_loop {
     struct fd_store *store;
     struct fd_cache *cache;  /* rendered public pages, this loop only */
     struct event *drain_timer;
-    int inflight;            /* requests accepted and not yet answered */
+    struct fd_events_loop *events; /* this loop's event streams */
+    int inflight;            /* requests accepted and not yet answered (streams included) */
     bool draining;
 };
 
@@ -37,6 +38,7 @@ struct fd_app {
     struct fd_writer *writer;
     struct fd_ticker *checkpointer;
     struct fd_gens *gens;    /* shared generation counters that invalidate cached pages */
+    struct fd_events *events; /* the hub of live updates */
     char *dummy_hash;        /* verified against when an email is unknown, so timing says nothing */
 };
 

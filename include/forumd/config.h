@@ -22,6 +22,8 @@ struct fd_config {
     size_t cache_bytes;      /* rendered-page cache of each loop thread */
     bool secure_cookies;
     bool quiet;              /* no per-request log lines */
+    int sse_per_address;     /* event streams one client address may hold */
+    int sse_heartbeat;       /* seconds between heartbeats on event streams */
 };
 
 /* Fills cfg with the defaults. */

@@ -13,4 +13,10 @@ char *fd_esc_html_attr_dup(const char *s);
  * </mark> (always balanced), everything else is escaped as text. */
 char *fd_esc_html_marked_dup(const char *s);
 
+/* XML text or attribute value (either quote): & < > " ' escaped; characters XML 1.0 does not allow
+ * and every control character but tab and newline (C0 with carriage return, DEL, C1) left out, and
+ * U+FFFE/U+FFFF too. s should be UTF-8; a byte that is not becomes U+FFFD, so that the output is
+ * always well-formed. */
+char *fd_esc_xml_dup(const char *s);
+
 #endif

@@ -22,6 +22,9 @@ void h_threads_create(struct fd_req *r);
 void h_threads_get(struct fd_req *r);
 void h_posts_create(struct fd_req *r);
 void h_search(struct fd_req *r);
+void h_feeds_objective(struct fd_req *r);
+void h_feeds_key_action(struct fd_req *r);
+void h_feeds_thread(struct fd_req *r);
 
 void h_posts_edit(struct fd_req *r);
 void h_posts_delete(struct fd_req *r);
@@ -36,6 +39,19 @@ void h_mod_log(struct fd_req *r);
 void h_users_suspend(struct fd_req *r);
 void h_users_unsuspend(struct fd_req *r);
 void h_users_role(struct fd_req *r);
+
+void h_follow_objective(struct fd_req *r);
+void h_follow_key_action(struct fd_req *r);
+void h_follow_thread(struct fd_req *r);
+void h_me_follows(struct fd_req *r);
+void h_notifications_list(struct fd_req *r);
+void h_notifications_read(struct fd_req *r);
+void h_events(struct fd_req *r);
+
+/* Live updates of committed writes (h_events.c), in the public view. kind: "post" for a new post,
+ * "post_changed" for an edit, hide, unhide or withdrawal. */
+void h_events_thread_created(struct fd_req *r, const struct fd_thread *t, const struct fd_post *opening);
+void h_events_post(struct fd_req *r, const char *kind, const struct fd_thread *t, const struct fd_post *p);
 
 /* Finds the objective named by path parameter "id" (number or slug) on r's connection; answers 404
  * itself and returns -1 if there is none. */

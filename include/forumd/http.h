@@ -44,6 +44,7 @@ struct fd_req {
     bool answered;
 
     void (*write_done)(struct fd_req *r, int rc);
+    void (*stream_closed)(struct fd_req *r);
     void *ctx;                   /* handler state across asynchronous steps */
     void (*ctx_free)(void *ctx);
 };
@@ -99,6 +100,19 @@ int fd_req_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *
 int fd_req_limit_or_reply(struct fd_req *r, int *limit);
 /* ?cursor= of kind with n keys; *has is false when absent. */
 int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor *c, bool *has);
+
+/* ---- streams (server-sent events) ---- */
+
+/* Starts a text/event-stream answer. r then stays alive until fd_req_stream_end(), or until the
+ * client goes away, when on_close(r) runs (and r is freed after it). */
+void fd_req_stream_start(struct fd_req *r, void (*on_close)(struct fd_req *r));
+/* Sends bytes on a stream. A client with more than max_backlog bytes still unsent is too slow:
+ * it is disconnected (on_close runs) and -1 is returned; r is then gone. */
+int fd_req_stream_send(struct fd_req *r, const char *data, size_t len, size_t max_backlog);
+/* Ends a stream cleanly and frees r (on_close does not run). */
+void fd_req_stream_end(struct fd_req *r);
+/* The client's address, as text. */
+const char *fd_req_peer(struct fd_req *r);
 
 /* What r renders belongs to objective_id: gives r's viewer moderator rights there if they have them
  * (a moderator limited to other objectives sees the public view). */

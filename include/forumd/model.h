@@ -148,6 +148,19 @@ struct fd_post_list {
     bool more;
 };
 
+/* An entry of an Atom feed: a post with its thread's title. A feed of threads lists their opening
+ * posts. */
+struct fd_feed_entry {
+    struct fd_post post;
+    char *thread_title;
+    bool opening; /* the thread's opening post */
+};
+
+struct fd_feed_list {
+    struct fd_feed_entry *items;
+    size_t n;
+};
+
 /* A full-text search. match is an FTS expression made by fd_search_translate() from what the user
  * typed, never the user's text itself; the filters are 0 or NULL when not asked for. */
 struct fd_search_query {
@@ -273,6 +286,34 @@ struct fd_log_list {
     bool more;
 };
 
+/* ---- following ---- */
+
+enum fd_follow_target { FD_FOLLOW_OBJECTIVE, FD_FOLLOW_KEY_ACTION, FD_FOLLOW_THREAD };
+
+struct fd_follows {
+    int64_t *ids[3]; /* by enum fd_follow_target */
+    size_t n[3];
+};
+
+struct fd_notification {
+    int64_t id;
+    char *kind;            /* "new_thread", "new_post", "reply" or "moderation" */
+    int64_t thread_id;     /* 0 = none */
+    int64_t post_id;       /* 0 = none */
+    struct fd_author actor; /* id 0 = none (moderation) */
+    bool anonymous;        /* the actor posted anonymously */
+    bool read;
+    int64_t created_at;
+    char *reason;          /* moderation only */
+    char *thread_title;
+};
+
+struct fd_notification_list {
+    struct fd_notification *items;
+    size_t n;
+    bool more;
+};
+
 /* Which objectives a moderation list shows: all (n = 0 and all = true) or those in ids. */
 struct fd_scope {
     bool all;
@@ -287,12 +328,16 @@ void fd_thread_clear(struct fd_thread *t);
 void fd_post_clear(struct fd_post *p);
 void fd_thread_list_clear(struct fd_thread_list *l);
 void fd_post_list_clear(struct fd_post_list *l);
+void fd_feed_list_clear(struct fd_feed_list *l);
 void fd_objective_list_clear(struct fd_objective_list *l);
 void fd_search_list_clear(struct fd_search_list *l);
 void fd_revision_list_clear(struct fd_revision_list *l);
 void fd_flag_clear(struct fd_flag *f);
 void fd_flag_list_clear(struct fd_flag_list *l);
 void fd_log_list_clear(struct fd_log_list *l);
+void fd_follows_clear(struct fd_follows *f);
+void fd_notification_clear(struct fd_notification *n);
+void fd_notification_list_clear(struct fd_notification_list *l);
 
 enum fd_consultation_state { FD_CONSULT_NONE, FD_CONSULT_PLANNED, FD_CONSULT_OPEN, FD_CONSULT_CLOSED };
 /* The state of t's consultation at time now. */

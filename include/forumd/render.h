@@ -25,5 +25,6 @@ json_t *fd_revision_json(const struct fd_revision *r, const struct fd_post *p, c
 /* A flag, with its post when f->has_post (the queue: rendered for staff). */
 json_t *fd_flag_json(const struct fd_flag *f, const struct fd_viewer *v);
 json_t *fd_log_entry_json(const struct fd_log_entry *e);
+json_t *fd_notification_json(const struct fd_notification *n, const struct fd_viewer *v);
 
 #endif

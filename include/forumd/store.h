@@ -65,6 +65,13 @@ struct fd_store_ops {
     int (*post_get)(struct fd_store *s, int64_t id, struct fd_post *out);
     int (*post_create)(struct fd_store *s, const struct fd_new_post *in, int64_t author_id, int64_t now,
                        int64_t *post_id);
+    /* Atom feeds. The newest `limit` threads of an objective (of a key action when key_action_id is
+     * not 0) by creation, newest first, each as its opening post; threads whose opening post is
+     * hidden or deleted are left out. */
+    int (*feed_threads)(struct fd_store *s, int64_t objective_id, int64_t key_action_id, int limit,
+                        struct fd_feed_list *out);
+    /* The newest `limit` posts of a thread that are neither hidden nor deleted, newest first. */
+    int (*feed_posts)(struct fd_store *s, int64_t thread_id, int limit, struct fd_feed_list *out);
     /* moderation. Every change keeps the search index in step (a post is indexed while visible). */
     int (*post_edit)(struct fd_store *s, int64_t post_id, const char *body, const char *body_html, int64_t editor_id,
                      bool by_moderator, int64_t now);
@@ -90,6 +97,20 @@ struct fd_store_ops {
     /* newest first; target_type NULL = any */
     int (*log_page)(struct fd_store *s, const struct fd_scope *scope, const char *target_type, int64_t target_id,
                     int64_t after_id, int limit, struct fd_log_list *out);
+    /* following; notifications about follows and replies are computed when read */
+    int (*follow_set)(struct fd_store *s, int64_t user_id, enum fd_follow_target type, int64_t target_id, bool on,
+                      int64_t now);
+    int (*follows_list)(struct fd_store *s, int64_t user_id, struct fd_follows *out);
+    /* newest first; after: the (created_at, id) of the previous page's last item, or NULL. Each
+     * source (replies, each follow, stored ones) contributes its newest 100; *unread counts the
+     * unread ones among them. */
+    int (*notifications_page)(struct fd_store *s, int64_t user_id, bool unread_only, const int64_t after[2],
+                              int limit, struct fd_notification_list *out, int64_t *unread);
+    /* marks ids read, or every notification when n is 0 */
+    int (*notifications_mark)(struct fd_store *s, int64_t user_id, const int64_t *ids, size_t n);
+    /* stores a moderation notification for user_id (thread_id, post_id 0 = none) */
+    int (*notify_moderation)(struct fd_store *s, int64_t user_id, int64_t thread_id, int64_t post_id,
+                             const char *reason, int64_t now);
     /* full-text search over visible posts, best first; FD_EINVAL if the backend refuses q->match */
     int (*search)(struct fd_store *s, const struct fd_search_query *q, const struct fd_search_after *after, int limit,
                   struct fd_search_list *out);
@@ -132,7 +153,14 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_posts_page(s, ...) FD_STORE_CALL(s, posts_page, __VA_ARGS__)
 #define fd_store_post_get(s, ...) FD_STORE_CALL(s, post_get, __VA_ARGS__)
 #define fd_store_post_create(s, ...) FD_STORE_CALL(s, post_create, __VA_ARGS__)
+#define fd_store_feed_threads(s, ...) FD_STORE_CALL(s, feed_threads, __VA_ARGS__)
+#define fd_store_feed_posts(s, ...) FD_STORE_CALL(s, feed_posts, __VA_ARGS__)
 #define fd_store_search(s, ...) FD_STORE_CALL(s, search, __VA_ARGS__)
+#define fd_store_follow_set(s, ...) FD_STORE_CALL(s, follow_set, __VA_ARGS__)
+#define fd_store_follows_list(s, ...) FD_STORE_CALL(s, follows_list, __VA_ARGS__)
+#define fd_store_notifications_page(s, ...) FD_STORE_CALL(s, notifications_page, __VA_ARGS__)
+#define fd_store_notifications_mark(s, ...) FD_STORE_CALL(s, notifications_mark, __VA_ARGS__)
+#define fd_store_notify_moderation(s, ...) FD_STORE_CALL(s, notify_moderation, __VA_ARGS__)
 #define fd_store_post_edit(s, ...) FD_STORE_CALL(s, post_edit, __VA_ARGS__)
 #define fd_store_post_revisions(s, ...) FD_STORE_CALL(s, post_revisions, __VA_ARGS__)
 #define fd_store_post_set_hidden(s, ...) FD_STORE_CALL(s, post_set_hidden, __VA_ARGS__)

@@ -3,6 +3,7 @@ by each kind of caller, and must answer as its rule below says. A route added wi
 fails the test, so no route can ship without one."""
 
 import copy
+import http.client
 
 from client import TestList, check, describe_cli, expect_json, fail, run_cli
 from fixtures import unique
@@ -58,6 +59,19 @@ RULES = {
     "POST /api/v1/users/{id}/unsuspend": (ALL_OBJECTIVES_WRITE, "/api/v1/users/{victim}/unsuspend", {}),
     "PUT /api/v1/users/{id}/role": (ADMIN_WRITE, "/api/v1/users/{victim}/role", {"role": "member"}),
     "GET /api/v1/search": (PUBLIC, "/api/v1/search?q=walk", None),
+    "GET /feeds/objectives/{id}.atom": (PUBLIC, "/feeds/objectives/{objective}.atom", None),
+    "GET /feeds/key-actions/{id}.atom": (PUBLIC, "/feeds/key-actions/1.atom", None),
+    "GET /feeds/threads/{id}.atom": (PUBLIC, "/feeds/threads/{thread}.atom", None),
+    "PUT /api/v1/objectives/{id}/follow": (WRITER, "/api/v1/objectives/{objective}/follow", None),
+    "DELETE /api/v1/objectives/{id}/follow": (WRITER, "/api/v1/objectives/{objective}/follow", None),
+    "PUT /api/v1/key-actions/{id}/follow": (WRITER, "/api/v1/key-actions/{key_action}/follow", None),
+    "DELETE /api/v1/key-actions/{id}/follow": (WRITER, "/api/v1/key-actions/{key_action}/follow", None),
+    "PUT /api/v1/threads/{id}/follow": (WRITER, "/api/v1/threads/{thread}/follow", None),
+    "DELETE /api/v1/threads/{id}/follow": (WRITER, "/api/v1/threads/{thread}/follow", None),
+    "GET /api/v1/me/follows": (SIGNED_IN, "/api/v1/me/follows", None),
+    "GET /api/v1/notifications": (SIGNED_IN, "/api/v1/notifications", None),
+    "POST /api/v1/notifications/read": (SIGNED_IN, "/api/v1/notifications/read", {}),
+    "GET /api/v1/events": (PUBLIC, "/api/v1/events?thread={thread}", "stream"),
 }
 
 
@@ -97,7 +111,7 @@ def fixtures(ctx):
     flag = expect_json(flagger.post(f"/api/v1/posts/{spare['id']}/flags", {"reason": "spam"}), 201)["flag"]
     victim = ctx.new_member()
     return {"objective": objective, "thread": thread["id"], "post": post["id"], "spare_post": spare["id"],
-            "flag": flag["id"], "victim": victim.id}
+            "flag": flag["id"], "victim": victim.id, "key_action": ctx.objectives()[0]["key_actions"][0]["id"]}
 
 
 def call(ctx, client, method, path, body, account_for_login):
@@ -108,8 +122,29 @@ def call(ctx, client, method, path, body, account_for_login):
         body = {"email": account_for_login.email, "password": account_for_login.password}
     elif body == "fresh-session":
         body = None
+    elif body == "stream":
+        return stream_status(client, path)
     kw = {} if body is None else {"body": body}
     return client.request(method, path, **kw)
+
+
+class Status:
+    """The status line of an answer whose body never ends (an event stream)."""
+
+    def __init__(self, status):
+        self.status = status
+        self.text = ""
+        self.json = None
+
+
+def stream_status(client, path):
+    conn = http.client.HTTPConnection(client.host, client.port, timeout=5)
+    try:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in client.cookies.items())} if client.cookies else {}
+        conn.request("GET", path, headers=headers)
+        return Status(conn.getresponse().status)
+    finally:
+        conn.close()
 
 
 @tests

@@ -124,3 +124,84 @@ Test(escape, marker_bytes_pass_through_the_other_escapers_unchanged)
     cr_assert_str_eq(t, "a\x02" "b\x03");
     free(t);
 }
+
+/* XML (the Atom feeds): the five markup characters escaped, and what XML 1.0 cannot carry, or the
+ * feeds contract keeps out (every control character but tab and newline), dropped. */
+struct xml_case {
+    char in[64];
+    char out[160];
+};
+
+static const struct xml_case xml_cases[] = {
+    { "", "" },
+    { "plain text", "plain text" },
+    { "<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;" },
+    { "a & b", "a &amp; b" },
+    { "&amp;", "&amp;amp;" },
+    { "\"double\" 'single'", "&quot;double&quot; &apos;single&apos;" },
+    { "]]><x>", "]]&gt;&lt;x&gt;" },
+    { "<![CDATA[x]]>", "&lt;![CDATA[x]]&gt;" },
+    { "tab\tnew\nline", "tab\tnew\nline" },
+    { "cr\r\nlf", "cr\nlf" },
+    { "a\x01" "b\x08" "c\x0b" "d\x0c" "e\x1f" "f", "abcdef" },
+    { "del\x7f!", "del!" },
+    { "c1 \xc2\x80\xc2\x85\xc2\x9f!", "c1 !" },
+    { "nbsp\xc2\xa0!", "nbsp\xc2\xa0!" },
+    { "\xef\xbf\xbe\xef\xbf\xbfnon", "non" },                     /* U+FFFE, U+FFFF */
+    { "\xef\xbf\xbdok", "\xef\xbf\xbdok" },                       /* U+FFFD stays */
+    { "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", "\xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80" },
+    { "\xf0\x9f\xbf\xbe", "\xf0\x9f\xbf\xbe" },                   /* U+1FFFE is an XML Char */
+    { "bad\xff" "byte", "bad\xef\xbf\xbd" "byte" },                /* not UTF-8: U+FFFD */
+    { "lone\x80", "lone\xef\xbf\xbd" },
+    { "cut\xe2\x82", "cut\xef\xbf\xbd\xef\xbf\xbd" },
+    { "over\xc0\xbc", "over\xef\xbf\xbd\xef\xbf\xbd" },          /* an overlong '<' is not a '<' */
+    { "sur\xed\xa0\x80", "sur\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* a UTF-16 surrogate */
+};
+
+ParameterizedTestParameters(escape, xml)
+{
+    return cr_make_param_array(struct xml_case, xml_cases, FD_ARRAY_LEN(xml_cases));
+}
+
+ParameterizedTest(const struct xml_case *c, escape, xml)
+{
+    char *out = fd_esc_xml_dup(c->in);
+    cr_assert_str_eq(out, c->out, "input %s", c->in);
+    free(out);
+}
+
+Test(escape, xml_output_has_no_markup_and_no_control_characters)
+{
+    /* Every byte value but NUL: no raw < > " ' remains, every & starts an entity, and the only bytes
+     * below 0x20 are tab and newline. */
+    char in[256];
+    for (int i = 1; i < 256; i++)
+        in[i - 1] = (char)i;
+    in[255] = '\0';
+    char *x = fd_esc_xml_dup(in);
+    cr_assert_null(strpbrk(x, "<>\"'"), "%s", x);
+    for (const unsigned char *p = (const unsigned char *)x; *p; p++)
+        cr_assert(*p >= 0x20 ? *p != 0x7f : (*p == '\t' || *p == '\n'), "byte 0x%02x in the output", *p);
+    static const char *const entities[] = { "&amp;", "&lt;", "&gt;", "&quot;", "&apos;" };
+    for (const char *p = x; (p = strchr(p, '&')) != NULL; p++) {
+        bool ok = false;
+        for (size_t i = 0; i < FD_ARRAY_LEN(entities); i++)
+            ok |= !strncmp(p, entities[i], strlen(entities[i]));
+        cr_assert(ok, "bare & at %s", p);
+    }
+    free(x);
+}
+
+Test(escape, xml_long_input_of_only_special_characters)
+{
+    size_t n = 6 * 20000;
+    char *in = malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        in[i] = "\"'<>&\x01"[i % 6];
+    in[n] = '\0';
+    char *x = fd_esc_xml_dup(in);
+    cr_assert_eq(strlen(x), n / 6 * (6 + 6 + 4 + 4 + 5));
+    cr_assert_eq(strncmp(x, "&quot;&apos;&lt;&gt;&amp;&quot;", 31), 0);
+    free(x);
+    free(in);
+}

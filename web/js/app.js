@@ -2,6 +2,7 @@
 // views. Hash routing means the server needs no fallback routes for the front end.
 import { h, replace } from './dom.js';
 import * as session from './session.js';
+import * as notify from './notify.js';
 import { announce, errorPage, loading, suspensionBanner } from './ui.js';
 import * as objectivesView from './views/objectives.js';
 import * as objectiveView from './views/objective.js';
@@ -11,6 +12,7 @@ import * as loginView from './views/login.js';
 import * as registerView from './views/register.js';
 import * as modFlagsView from './views/mod-flags.js';
 import * as modLogView from './views/mod-log.js';
+import * as notificationsView from './views/notifications.js';
 
 const routes = [
   { pattern: /^\/$/, view: objectivesView, nav: 'home' },
@@ -22,6 +24,7 @@ const routes = [
   { pattern: /^\/mod\/?$/, redirect: '#/mod/flags' },
   { pattern: /^\/mod\/flags$/, view: modFlagsView, nav: 'mod' },
   { pattern: /^\/mod\/log$/, view: modLogView, nav: 'mod' },
+  { pattern: /^\/notifications$/, view: notificationsView, nav: 'notifications' },
 ];
 
 const notFound = {
@@ -67,6 +70,7 @@ function renderNav(current) {
     session.isModerator() ? link('#/mod/flags', 'Moderation', 'mod') : null,
     ...(user
       ? [
+        notify.navItem(),
         h('li', { class: 'site-nav-user' }, 'Signed in as ', h('strong', {}, user.display_name)),
         h('li', {}, h('button', { type: 'button', class: 'nav-button', on: { click: signOut } }, 'Sign out')),
       ]

@@ -2,6 +2,7 @@
 import { append, h, clear } from '../dom.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
+import * as follows from '../follows.js';
 import { brusselsInputToIso, charLength } from '../format.js';
 import { field, formErrors, onSubmit, buttonRow } from '../forms.js';
 import { postFields } from '../composer.js';
@@ -56,6 +57,8 @@ function composeForm(objective, preselect) {
         payload.consultation = { closes_at: brusselsInputToIso(consultation.control.value) };
       }
       const res = await api.post(`/objectives/${objective.id}/threads`, payload);
+      // Authors follow their new thread: the cached list no longer says so.
+      follows.invalidate();
       window.location.hash = `#/t/${res.thread.id}`;
     },
   });

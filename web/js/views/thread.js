@@ -1,6 +1,7 @@
 // A thread: its consultation banner, the moderators' controls, its posts as a reply tree with
 // each post's actions, and a contribution form at the end. The Commission's official answer is
-// highlighted and shown first among the replies.
+// highlighted and shown first among the replies. While the page is open, new contributions and
+// changes to the shown ones arrive live (GET /events?thread=) and are drawn in place.
 import { append, h, setSanitisedHtml } from '../dom.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
@@ -12,6 +13,10 @@ import { replyForm } from '../composer.js';
 import { consultationBanner, currentConsultation } from '../consultation.js';
 import { postControls } from '../post-actions.js';
 import { threadAdmin } from '../thread-admin.js';
+import * as follows from '../follows.js';
+import { advertise, feedLink } from '../feeds.js';
+import { subscribe } from '../live.js';
+import * as notify from '../notify.js';
 import {
   announce, authorName, badge, breadcrumb, byline, loadMore, notice, pageHeading, setTitle, threadBadges,
 } from '../ui.js';
@@ -19,6 +24,22 @@ import {
 const PAGE = 50;
 // Pages fetched up front to reach the official answer or a post linked to directly.
 const MAX_EXTRA_PAGES = 20;
+// Live contributions arriving within this time are announced together.
+const LIVE_BATCH_MS = 1000;
+// What a live post_changed may change; anything else in the event is taken as it is.
+const LIVE_FIELDS = ['body', 'body_html', 'hidden', 'deleted', 'edited_at', 'edited_by_moderator', 'official'];
+
+const LIVE_TEXT = {
+  arrived: (n) => count(n, 'new contribution'),
+  changed: 'A contribution was changed.',
+  changedHere: 'This contribution has changed since you opened the page.',
+  showChanged: 'Show the current version',
+  newBadge: 'New',
+  feedTitle: (title) => `Atom feed: ${title}`,
+  outOfDate: 'Contributions may have been added or changed while this page was not connected.',
+  reload: 'Bring the page up to date',
+  reloaded: 'The page is up to date.',
+};
 
 // How this person may reply: null (not at all), 'none' (an ordinary contribution), 'optional'
 // (staff: may tick "official answer"), 'only' (staff where only an official answer is accepted).
@@ -60,8 +81,9 @@ function postMeta(post, revisionsButton) {
   return h('p', { class: 'meta meta--quiet' }, bits);
 }
 
-function postBadges(post, isAnswer) {
+function postBadges(post, isAnswer, isNew) {
   return [
+    isNew && badge(LIVE_TEXT.newBadge, 'new'),
     post.official && !isAnswer && badge('Official answer of the Commission', 'official'),
     post.anonymous && badge('Anonymous', 'anonymous'),
     post.hidden && post.body_html !== null && badge('Hidden from the public', 'locked'),
@@ -107,6 +129,7 @@ function closedComposerNotice(thread) {
 }
 
 export async function render(root, { params, query, signal, refresh }) {
+  const followState = follows.loadQuietly();
   const first = await api.get(`/threads/${params.id}`, { limit: PAGE });
   const thread = { ...first.thread, consultation: currentConsultation(first.thread.consultation) };
   const objectives = await data.objectives().catch(() => []);
@@ -127,6 +150,8 @@ export async function render(root, { params, query, signal, refresh }) {
 
   const posts = new Map();
   const articles = new Map();
+  // Posts that arrived live while the page was open: marked "New".
+  const freshIds = new Set();
   setTitle(thread.title);
   const list = h('div', { class: 'post-tree' });
   let postCount = thread.post_count;
@@ -146,7 +171,14 @@ export async function render(root, { params, query, signal, refresh }) {
       refresh({ focusId: `post-${created.id}`, message: 'The Commission\u2019s answer is published.' });
       return;
     }
-    addPosts([created], true);
+    // The live stream may bring one's own post too, before or after this answer.
+    pendingLive = pendingLive.filter((p) => p.id !== created.id);
+    const known = posts.has(created.id);
+    if (known) {
+      freshIds.delete(created.id);
+      articles.delete(created.id);
+    }
+    addPosts([created], !known);
     focusPost(created.id);
     announce(message);
   }
@@ -189,7 +221,7 @@ export async function render(root, { params, query, signal, refresh }) {
     const name = authorName(post.author, post.anonymous);
     const slot = h('div', { class: 'reply-slot', id: `post-${post.id}-reply` });
     const controls = postControls(post, { thread, onChange: changed });
-    const badges = postBadges(post, isAnswer);
+    const badges = postBadges(post, isAnswer, freshIds.has(post.id));
     const reply = replyControls(post, name, slot);
     const actions = [reply, ...controls.actions].filter(Boolean);
     return h('article', {
@@ -213,14 +245,22 @@ export async function render(root, { params, query, signal, refresh }) {
   }
 
   function rebuild() {
-    // Cached articles are moved, not rebuilt, so an open reply form keeps its text.
+    // Cached articles are reused, not rebuilt, so an open reply form keeps its text.
     const order = withAnswerFirst(readingOrder(posts.values()), thread.official_post_id);
-    list.replaceChildren(...order.map(({ post, depth, parent }) => {
+    const wanted = order.map(({ post, depth, parent }) => {
       if (!articles.has(post.id)) articles.set(post.id, article(post, parent));
       const el = articles.get(post.id);
       setDepth(el, depth);
       return el;
-    }));
+    });
+    // Only what changed is removed, inserted or moved: moving an element takes keyboard focus out
+    // of it, and a live post arriving must not interrupt a reply being written.
+    const keep = new Set(wanted);
+    [...list.children].forEach((el) => { if (!keep.has(el)) el.remove(); });
+    wanted.forEach((el, i) => {
+      const at = list.children[i] || null;
+      if (at !== el) list.insertBefore(el, at);
+    });
     officialLink.hidden = !(thread.official_post_id && posts.has(thread.official_post_id));
   }
 
@@ -243,8 +283,11 @@ export async function render(root, { params, query, signal, refresh }) {
     ? (objective.key_actions.find((k) => k.id === thread.key_action_id) || {}).slug : null;
   const badges = threadBadges(thread);
 
+  // Announces live contributions politely; focus stays where the reader is.
+  const liveStatus = h('div', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const liveBanner = h('div', { class: 'live-banner-slot' });
   const postsSection = h('section', { class: 'contributions', 'aria-labelledby': 'contributions-heading' },
-    h('h2', { id: 'contributions-heading' }, 'Contributions'), list);
+    h('h2', { id: 'contributions-heading' }, 'Contributions'), liveStatus, liveBanner, list);
   if (cursor) {
     append(postsSection, loadMore('Load more contributions', async () => {
       const page = await api.get(`/threads/${thread.id}`, { limit: PAGE, cursor });
@@ -277,6 +320,9 @@ export async function render(root, { params, query, signal, refresh }) {
     badges.length ? h('p', { class: 'badges' }, badges) : null,
     h('p', { class: 'meta' }, byline(thread.author, { anonymous: thread.anonymous })),
     h('p', { class: 'meta meta--quiet' }, h('span', {}, 'Started ', timeEl(thread.created_at)), postCountEl),
+    h('div', { class: 'page-tools' },
+      follows.followButton('thread', thread.id, await followState),
+      feedLink('thread', thread.id)),
     thread.consultation ? consultationBanner(thread.consultation, { signal, onChange: onConsultationChange }) : null,
     thread.locked ? notice('This thread is locked: no further contributions can be added.', 'muted') : null,
     staff ? threadAdmin(thread, { objectives, refresh }) : null,
@@ -285,6 +331,122 @@ export async function render(root, { params, query, signal, refresh }) {
     bottomComposer());
 
   addPosts(loaded);
+  advertise('thread', thread.id, LIVE_TEXT.feedTitle(thread.title), signal);
+
+  // ---- Live updates ----
+  let pendingLive = [];
+  // Changes not drawn yet because a form is open in the post: id -> the post as it is now.
+  const heldChanges = new Map();
+  let liveTimer = null;
+  let sayTimer = null;
+  signal.addEventListener('abort', () => {
+    window.clearTimeout(liveTimer);
+    window.clearTimeout(sayTimer);
+  }, { once: true });
+
+  function say(message) {
+    liveStatus.textContent = '';
+    window.clearTimeout(sayTimer);
+    // A fresh text node a moment later is announced even when the same message repeats.
+    sayTimer = window.setTimeout(() => { liveStatus.textContent = message; }, 50);
+  }
+
+  function flushLive() {
+    liveTimer = null;
+    const seen = new Set();
+    const items = pendingLive.filter((p) => !posts.has(p.id) && !seen.has(p.id) && seen.add(p.id));
+    pendingLive = [];
+    if (!items.length) return;
+    items.forEach((p) => {
+      freshIds.add(p.id);
+      if (p.official && !thread.official_post_id) thread.official_post_id = p.id;
+    });
+    addPosts(items, true);
+    say(LIVE_TEXT.arrived(items.length));
+  }
+
+  // The stream sends what the public sees. Keep what this reader was shown beyond that: the
+  // author of their own anonymous post, and for moderators the text of a hidden post.
+  function mergeLive(old, incoming) {
+    const merged = { ...old, ...incoming };
+    if (old.author && old.author.id !== null && old.author.id !== undefined
+      && incoming.author && (incoming.author.id === null || incoming.author.id === undefined)) {
+      merged.author = old.author;
+    }
+    if (session.moderates(thread.objective_id) && incoming.hidden && !incoming.deleted
+      && incoming.body_html === null && old.body_html !== null) {
+      merged.body = old.body;
+      merged.body_html = old.body_html;
+    }
+    return merged;
+  }
+
+  function redraw(id) {
+    const before = articles.get(id);
+    const hadFocus = !!before && before.contains(document.activeElement);
+    articles.delete(id);
+    rebuild();
+    if (hadFocus) articles.get(id).focus({ preventScroll: true });
+  }
+
+  function liveChanged(incoming) {
+    const old = posts.get(incoming.id);
+    if (!old) return; // Not on the page (an older page not loaded): nothing to redraw.
+    const merged = mergeLive(old, incoming);
+    if (LIVE_FIELDS.every((k) => (old[k] ?? null) === (merged[k] ?? null))) return;
+    const el = articles.get(old.id);
+    // Someone writing a reply or an edit in this post keeps their form; they choose when to redraw.
+    if (el && el.querySelector('form')) {
+      if (!heldChanges.has(old.id)) {
+        const show = h('button', { type: 'button', class: 'link-button' }, LIVE_TEXT.showChanged);
+        show.addEventListener('click', () => {
+          posts.set(old.id, heldChanges.get(old.id));
+          heldChanges.delete(old.id);
+          articles.delete(old.id);
+          rebuild();
+          focusPost(old.id);
+        });
+        el.querySelector('.post-head').append(h('p', { class: 'live-changed' }, `${LIVE_TEXT.changedHere} `, show));
+      }
+      heldChanges.set(old.id, merged);
+      say(LIVE_TEXT.changed);
+      return;
+    }
+    heldChanges.delete(old.id);
+    posts.set(old.id, merged);
+    redraw(old.id);
+    say(LIVE_TEXT.changed);
+  }
+
+  function liveReset() {
+    // A reload would throw away what someone is writing: then they choose when.
+    const writing = [...root.querySelectorAll('textarea')].some((t) => t.value.trim() !== '');
+    if (!writing) {
+      refresh({ message: LIVE_TEXT.reloaded });
+      return;
+    }
+    if (liveBanner.firstChild) return;
+    const button = h('button', { type: 'button', class: 'button button--secondary button--small' }, LIVE_TEXT.reload);
+    button.addEventListener('click', () => refresh({ message: LIVE_TEXT.reloaded }));
+    liveBanner.append(h('div', { class: 'notice notice--muted live-banner' },
+      h('p', {}, `${LIVE_TEXT.outOfDate} `), button));
+    say(LIVE_TEXT.outOfDate);
+  }
+
+  subscribe({ thread: thread.id }, {
+    post: (d) => {
+      if (!d || !d.post || d.post.thread_id !== thread.id) return;
+      pendingLive.push(d.post);
+      if (liveTimer === null) liveTimer = window.setTimeout(flushLive, LIVE_BATCH_MS);
+      notify.refreshSoon();
+    },
+    post_changed: (d) => {
+      if (!d || !d.post || d.post.thread_id !== thread.id) return;
+      liveChanged(d.post);
+      notify.refreshSoon();
+    },
+    reset: liveReset,
+  }, signal);
 
   function bottomComposer() {
     const why = mode ? null : closedComposerNotice(thread);

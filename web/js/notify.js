@@ -1,0 +1,314 @@
+// Notifications: the unread count in the header (polled every minute while the page is visible,
+// and asked for again when a live event arrives), the header's panel with the newest ones, and
+// the wording of a notification, which the full page (views/notifications.js) shares.
+import { append, h, replace } from './dom.js';
+import * as api from './api.js';
+import * as session from './session.js';
+import { timeEl } from './format.js';
+import { announce, authorName, badge } from './ui.js';
+
+const POLL_MS = 60 * 1000;
+const PANEL_LIMIT = 8;
+// Live events come in bursts; the notifications are computed when read, so one request will do.
+const SOON_MS = 1500;
+
+const TEXT = {
+  button: 'Notifications',
+  panelTitle: 'Notifications',
+  loading: 'Loading notifications…',
+  empty: 'No notifications yet. Follow an objective, a key action or a thread to hear about new contributions.',
+  markAll: 'Mark all as read',
+  markedAll: 'All notifications are marked as read.',
+  seeAll: 'See all notifications',
+  unread: 'Unread',
+  aThread: 'a thread',
+  reason: 'Reason: ',
+  by: 'By ',
+  name: (n) => {
+    if (n <= 0) return 'Notifications, none unread';
+    if (n > 99) return 'Notifications, more than 99 unread';
+    return `Notifications, ${n} unread`;
+  },
+  badge: (n) => (n > 99 ? '99+' : String(n)),
+  arrived: (n) => (n > 99
+    ? 'You have more than 99 unread notifications.'
+    : `You have ${n} unread notification${n === 1 ? '' : 's'}.`),
+  kinds: {
+    new_thread: (title) => `New thread: ${title}`,
+    new_post: (title) => `New reply in ${title}`,
+    reply: (title, actor) => `${actor} replied to you in ${title}`,
+    moderationPost: (title) => `Moderation: your contribution in ${title} was hidden`,
+    moderationAccount: () => 'Moderation: your account was suspended',
+    other: (title) => `Activity in ${title}`,
+  },
+};
+
+// ---- Wording of one notification, shared with the full page ----
+
+export function notificationHref(n) {
+  if (!n.thread_id) return null;
+  return n.post_id ? `#/t/${n.thread_id}?post=${n.post_id}` : `#/t/${n.thread_id}`;
+}
+
+function sentence(n) {
+  const title = n.thread_title ? `\u201c${n.thread_title}\u201d` : TEXT.aThread;
+  const actor = n.actor ? authorName(n.actor) : '';
+  const k = TEXT.kinds;
+  switch (n.kind) {
+    case 'new_thread': return k.new_thread(title);
+    case 'new_post': return k.new_post(title);
+    case 'reply': return k.reply(title, actor || authorName(null, true));
+    case 'moderation': return n.post_id || n.thread_id ? k.moderationPost(title) : k.moderationAccount();
+    default: return k.other(title);
+  }
+}
+
+// Shows a list item of notificationItem() as read.
+export function showRead(li) {
+  li.classList.remove('is-unread');
+  const mark = li.querySelector('.notification-unread');
+  if (mark) mark.remove();
+}
+
+// One notification as a list item. Following its link marks it read.
+export function notificationItem(n) {
+  const href = notificationHref(n);
+  const text = sentence(n);
+  const li = h('li', { class: ['notification', !n.read && 'is-unread'], dataset: { id: String(n.id) } });
+  const link = href ? h('a', { href, class: 'notification-link' }, text) : h('span', { class: 'notification-link' }, text);
+  if (href && !n.read) {
+    link.addEventListener('click', () => {
+      n.read = true;
+      showRead(li);
+      markRead([n.id]).catch(() => {});
+    });
+  }
+  append(li,
+    h('p', { class: 'notification-title' },
+      n.read ? null : h('span', { class: 'notification-unread' }, badge(TEXT.unread, 'unread'), ' '),
+      link),
+    h('p', { class: 'meta meta--quiet' },
+      n.actor && n.kind !== 'reply' && n.kind !== 'moderation' ? h('span', {}, TEXT.by, authorName(n.actor)) : null,
+      h('span', {}, timeEl(n.created_at))),
+    n.kind === 'moderation' && n.reason
+      ? h('p', { class: 'notification-reason' }, h('span', { class: 'notification-reason-label' }, TEXT.reason), n.reason)
+      : null);
+  return li;
+}
+
+// ---- The unread count ----
+
+let userId = null;
+let unread = 0;
+let known = false;
+let lastAsked = 0;
+let pollTimer = null;
+let soonTimer = null;
+const markedListeners = new Set();
+
+// fn(ids) after notifications were marked read (ids null: all of them), so every list on screen
+// can show it. Removed when signal aborts.
+export function onMarked(fn, signal) {
+  markedListeners.add(fn);
+  if (signal) signal.addEventListener('abort', () => markedListeners.delete(fn), { once: true });
+}
+
+export function unreadCount() {
+  return unread;
+}
+
+// The count as the server last reported it (from any GET /notifications answer).
+export function setUnread(n) {
+  const next = Math.max(0, Number(n) || 0);
+  const grew = known && next > unread;
+  unread = next;
+  known = true;
+  drawButton();
+  if (grew) announce(TEXT.arrived(next));
+}
+
+export async function refresh() {
+  if (!session.currentUser()) return;
+  const asking = userId;
+  lastAsked = Date.now();
+  try {
+    const res = await api.get('/notifications', { limit: 1, unread: 1 });
+    if (asking === userId) setUnread(res.unread_count);
+  } catch {
+    // Keep the last count: the next poll tries again (a 401 signs the header out on its own).
+  }
+}
+
+// After a live event: ask again shortly, once for a burst of events.
+export function refreshSoon() {
+  if (!session.currentUser() || soonTimer !== null) return;
+  soonTimer = window.setTimeout(() => {
+    soonTimer = null;
+    refresh();
+  }, SOON_MS);
+}
+
+// ids: the notifications to mark read, or null for all of them.
+export async function markRead(ids) {
+  await api.post('/notifications/read', ids ? { ids } : {});
+  if (ids === null) setUnread(0);
+  else refresh();
+  markedListeners.forEach((fn) => fn(ids));
+}
+
+function stopPolling() {
+  if (pollTimer !== null) window.clearInterval(pollTimer);
+  if (soonTimer !== null) window.clearTimeout(soonTimer);
+  pollTimer = null;
+  soonTimer = null;
+}
+
+function startPolling() {
+  stopPolling();
+  pollTimer = window.setInterval(() => {
+    if (document.visibilityState === 'visible') refresh();
+  }, POLL_MS);
+  refresh();
+}
+
+// Back on a tab that was hidden: ask now rather than wait for the next tick.
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && session.currentUser() && Date.now() - lastAsked >= POLL_MS) refresh();
+});
+
+session.onChange((user) => {
+  const id = user ? user.id : null;
+  if (id === userId) return;
+  userId = id;
+  unread = 0;
+  known = false;
+  closePanel({ restoreFocus: false });
+  if (id === null) stopPolling();
+  else startPolling();
+  drawButton();
+});
+
+// ---- The header's button and panel ----
+
+let item = null;
+let button = null;
+let badgeEl = null;
+let panelEl = null;
+let panelBody = null;
+let markAllButton = null;
+let panelStatus = null;
+let openState = false;
+let loadSeq = 0;
+
+function drawButton() {
+  if (!button) return;
+  button.setAttribute('aria-label', TEXT.name(unread));
+  badgeEl.textContent = TEXT.badge(unread);
+  badgeEl.hidden = unread <= 0;
+}
+
+function closePanel({ restoreFocus = true } = {}) {
+  if (!openState) return;
+  openState = false;
+  loadSeq += 1;
+  panelEl.hidden = true;
+  button.setAttribute('aria-expanded', 'false');
+  if (restoreFocus) button.focus();
+}
+
+async function fillPanel() {
+  const mine = ++loadSeq;
+  panelStatus.textContent = '';
+  markAllButton.hidden = true;
+  replace(panelBody, h('p', { class: 'loading' }, TEXT.loading));
+  panelBody.setAttribute('aria-busy', 'true');
+  try {
+    const res = await api.get('/notifications', { limit: PANEL_LIMIT });
+    if (mine !== loadSeq) return;
+    setUnread(res.unread_count);
+    const list = res.notifications || [];
+    replace(panelBody, list.length
+      ? h('ol', { class: 'notification-list notification-list--panel' }, list.map(notificationItem))
+      : h('p', { class: 'notify-empty' }, TEXT.empty));
+    markAllButton.hidden = !list.some((n) => !n.read) && unread <= 0;
+  } catch (err) {
+    if (mine !== loadSeq) return;
+    replace(panelBody, h('p', { class: 'notify-error', role: 'alert' }, err.message));
+  } finally {
+    if (mine === loadSeq) panelBody.removeAttribute('aria-busy');
+  }
+}
+
+function openPanel() {
+  openState = true;
+  panelEl.hidden = false;
+  button.setAttribute('aria-expanded', 'true');
+  fillPanel();
+}
+
+function build() {
+  badgeEl = h('span', { class: 'notify-badge', 'aria-hidden': 'true', hidden: true });
+  button = h('button', {
+    type: 'button', class: 'nav-button notify-button', id: 'notify-button',
+    'aria-expanded': 'false', 'aria-controls': 'notify-panel',
+  }, h('span', { class: 'notify-button-text' }, TEXT.button), ' ', badgeEl);
+  button.addEventListener('click', () => {
+    if (openState) closePanel();
+    else openPanel();
+  });
+
+  panelBody = h('div', { class: 'notify-panel-body' });
+  panelStatus = h('p', { class: 'notify-status', role: 'status' });
+  markAllButton = h('button', { type: 'button', class: 'button button--secondary button--small', hidden: true },
+    TEXT.markAll);
+  markAllButton.addEventListener('click', async () => {
+    panelStatus.textContent = '';
+    try {
+      await markRead(null);
+      panelBody.querySelectorAll('.notification.is-unread').forEach(showRead);
+      panelStatus.textContent = TEXT.markedAll;
+    } catch (err) {
+      panelStatus.textContent = err.message;
+    }
+  });
+  const seeAll = h('a', { href: '#/notifications', class: 'notify-see-all' }, TEXT.seeAll);
+  panelEl = h('div', {
+    class: 'notify-panel', id: 'notify-panel', hidden: true, role: 'region', 'aria-labelledby': 'notify-panel-title',
+  },
+  h('h2', { class: 'notify-panel-title', id: 'notify-panel-title' }, TEXT.panelTitle),
+  panelBody,
+  panelStatus,
+  h('div', { class: 'notify-panel-actions' }, markAllButton, seeAll));
+
+  item = h('li', { class: 'site-nav-notify' }, button, panelEl);
+  item.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape' && openState) {
+      ev.stopPropagation();
+      closePanel();
+    }
+  });
+  // Tabbing out of the panel, or clicking elsewhere, closes it.
+  item.addEventListener('focusout', (ev) => {
+    if (openState && ev.relatedTarget && !item.contains(ev.relatedTarget)) closePanel({ restoreFocus: false });
+  });
+  document.addEventListener('click', (ev) => {
+    if (openState && !item.contains(ev.target)) closePanel({ restoreFocus: false });
+  });
+  // Following a notification's link, or any other navigation, closes it too.
+  window.addEventListener('hashchange', () => closePanel({ restoreFocus: false }));
+  // Notifications marked read on the full page show as read here as well.
+  onMarked((ids) => {
+    panelBody.querySelectorAll('.notification.is-unread').forEach((li) => {
+      if (ids === null || ids.includes(Number(li.dataset.id))) showRead(li);
+    });
+  });
+  drawButton();
+}
+
+// The header's list item, or null when nobody is signed in. The same element each time, so the
+// router's redraws of the header keep its state.
+export function navItem() {
+  if (!session.currentUser()) return null;
+  if (!item) build();
+  return item;
+}

@@ -100,9 +100,7 @@ static void reg_hashed(void *arg)
 
 void h_auth_register(struct fd_req *r)
 {
-    struct reg *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = reg_free;
+    struct reg *c = fd_req_ctx(r, sizeof *c, reg_free);
     if (fd_req_body_or_reply(r, register_fields, &c->in) < 0 || check_country(r, c) < 0)
         return;
     fd_req_work_or_reply(r, r->app->work, reg_hash, reg_hashed);
@@ -194,9 +192,7 @@ static void login_verified(void *arg)
 
 void h_auth_login(struct fd_req *r)
 {
-    struct login *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = login_free;
+    struct login *c = fd_req_ctx(r, sizeof *c, login_free);
     if (fd_req_body_or_reply(r, login_fields, &c->in) < 0)
         return;
     int rc = fd_store_user_by_email(r->loop->store, c->in.email, &c->user);
@@ -274,9 +270,7 @@ static void token_inserted(struct fd_req *r, int rc)
 
 void h_tokens_create(struct fd_req *r)
 {
-    struct token_new *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = free;
+    struct token_new *c = fd_req_ctx(r, sizeof *c, free);
     if (fd_req_body_or_reply(r, token_fields, c) < 0)
         return;
     fd_auth_token_new(c->token, c->hash);
@@ -299,9 +293,7 @@ static void token_removed(struct fd_req *r, int rc)
 
 void h_tokens_delete(struct fd_req *r)
 {
-    int64_t *id = fd_xcalloc(1, sizeof *id);
-    r->ctx = id;
-    r->ctx_free = free;
+    int64_t *id = fd_req_ctx(r, sizeof *id, free);
     if (fd_req_id_or_reply(r, "id", id) < 0)
         return;
     fd_req_write(r, token_remove, token_removed);

@@ -30,10 +30,7 @@ static void follow_ctx_free(void *p)
 
 static struct follow_ctx *follow_ctx_new(struct fd_req *r)
 {
-    struct follow_ctx *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = follow_ctx_free;
-    return c;
+    return fd_req_ctx(r, sizeof(struct follow_ctx), follow_ctx_free);
 }
 
 static int follow_txn(struct fd_store *s, void *arg)

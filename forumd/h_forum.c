@@ -197,10 +197,7 @@ static void write_ctx_free(void *p)
 
 static struct write_ctx *write_ctx_new(struct fd_req *r)
 {
-    struct write_ctx *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = write_ctx_free;
-    return c;
+    return fd_req_ctx(r, sizeof(struct write_ctx), write_ctx_free);
 }
 
 int h_decode_consultation(json_t *v, void *out, struct fd_json_error *err)

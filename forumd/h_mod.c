@@ -46,9 +46,7 @@ static void mod_ctx_free(void *p)
 /* The context of a request on /<things>/{id}; NULL (answered 404) for a malformed id. */
 static struct mod_ctx *mod_ctx_new(struct fd_req *r)
 {
-    struct mod_ctx *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = mod_ctx_free;
+    struct mod_ctx *c = fd_req_ctx(r, sizeof *c, mod_ctx_free);
     return fd_req_id_or_reply(r, "id", &c->id) < 0 ? NULL : c;
 }
 

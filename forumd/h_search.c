@@ -167,9 +167,7 @@ static void search_done(void *arg)
 
 void h_search(struct fd_req *r)
 {
-    struct search_ctx *c = fd_xcalloc(1, sizeof *c);
-    r->ctx = c;
-    r->ctx_free = search_ctx_free;
+    struct search_ctx *c = fd_req_ctx(r, sizeof *c, search_ctx_free);
     c->q.window = FD_SEARCH_WINDOW;
     if (query_param(r, c) < 0 || objective_param(r, &c->q.objective_id) < 0 ||
         key_action_param(r, &c->q.key_action_id) < 0 ||

@@ -149,6 +149,13 @@ static void send_buffer(struct fd_req *r, int status, struct evbuffer *buf)
     req_done(r);
 }
 
+void *fd_req_ctx(struct fd_req *r, size_t size, void (*free_fn)(void *ctx))
+{
+    r->ctx = fd_xcalloc(1, size);
+    r->ctx_free = free_fn;
+    return r->ctx;
+}
+
 /* ---- streams ---- */
 
 static void stream_closed(struct evhttp_connection *evcon, void *arg)

@@ -101,6 +101,10 @@ int fd_req_limit_or_reply(struct fd_req *r, int *limit);
 /* ?cursor= of kind with n keys; *has is false when absent. */
 int fd_req_cursor_or_reply(struct fd_req *r, char kind, int n, struct fd_cursor *c, bool *has);
 
+/* Gives r a zeroed handler state of size bytes, freed with free_fn (after its own contents) when
+ * r is freed; returns it. */
+void *fd_req_ctx(struct fd_req *r, size_t size, void (*free_fn)(void *ctx));
+
 /* ---- streams (server-sent events) ---- */
 
 /* Starts a text/event-stream answer. r then stays alive until fd_req_stream_end(), or until the

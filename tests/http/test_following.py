@@ -393,3 +393,40 @@ def test_heartbeats_keep_a_quiet_stream_open(ctx):
             check(beats >= 3, f"{beats} heartbeats in 4.5 s at 1 a second")
         finally:
             s.close()
+
+
+@tests
+def test_a_client_that_does_not_read_is_dropped(ctx):
+    """A stream whose client stops reading is closed once too much waits for it, and the others
+    go on receiving: a slow client holds neither memory nor the forum."""
+    writer = ctx.login(ctx.new_member())
+    t, _ = ctx.create_thread(writer, ctx.objective("cyberspace")["id"])
+    slow = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # fills after a few KB
+    slow.connect((ctx.server.host, ctx.server.port))
+    slow.sendall(f"GET {API}/events?thread={t['id']} HTTP/1.1\r\nHost: test\r\n\r\n".encode())
+    good = Stream(ctx, f"thread={t['id']}")
+    try:
+        big = "Long contribution. " * 2500  # ~47 KB of Markdown, twice that as JSON with its HTML
+        sent = 0
+        for _ in range(60):
+            p = ctx.reply(writer, t["id"], body=big)
+            sent += 1
+            (_, kind, data), = good.events(1, timeout=5)  # the reading client keeps up
+            check(kind == "post" and data["post"]["id"] == p["id"], f"the reading client got {kind} {data}")
+        # the slow one was cut off: after what the kernel buffered, the stream ends
+        slow.settimeout(10)
+        total, closed = 0, False
+        while True:
+            chunk = slow.recv(1 << 20)
+            if not chunk:
+                closed = True
+                break
+            total += len(chunk)
+            if total > 60 * 100_000:
+                break
+        check(closed, f"the server kept a client that did not read ({total} bytes came after it resumed)")
+        print(f"# figure: a client that stopped reading was dropped after {total} bytes of {sent} events")
+    finally:
+        slow.close()
+        good.close()

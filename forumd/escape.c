@@ -153,3 +153,41 @@ char *fd_esc_xml_dup(const char *s)
     xml_escape(s, out);
     return out;
 }
+
+/* ---- CSV ---- */
+
+size_t fd_esc_csv(const char *s, char *out)
+{
+    bool quote = strpbrk(s, "\",\r\n") != NULL;
+    size_t len = 0;
+    if (quote) {
+        if (out)
+            out[len] = '"';
+        len++;
+    }
+    for (const char *p = s; *p; p++) {
+        if (*p == '"') {
+            if (out)
+                out[len] = '"';
+            len++;
+        }
+        if (out)
+            out[len] = *p;
+        len++;
+    }
+    if (quote) {
+        if (out)
+            out[len] = '"';
+        len++;
+    }
+    if (out)
+        out[len] = '\0';
+    return len;
+}
+
+char *fd_esc_csv_dup(const char *s)
+{
+    char *out = fd_xmalloc(fd_esc_csv(s, NULL) + 1);
+    fd_esc_csv(s, out);
+    return out;
+}

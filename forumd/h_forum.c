@@ -143,6 +143,10 @@ void h_threads_get(struct fd_req *r)
         fd_req_cursor_or_reply(r, 'p', 1, &after, &has_cursor) < 0)
         goto out;
     int rc = fd_store_thread_get(r->loop->store, id, &t);
+    if (rc == FD_OK && !r->ctx && h_manifest_due(&t, fd_now())) {
+        h_manifest_then(r, &t, h_threads_get); /* then shows the thread again, manifest included */
+        goto out;
+    }
     if (rc == FD_OK)
         rc = fd_store_posts_page(r->loop->store, id, has_cursor ? after.k[0] : 0, limit, &l);
     if (rc != FD_OK) {

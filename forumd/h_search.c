@@ -130,9 +130,9 @@ static void run_search(struct fd_store *s, void *arg)
 static json_t *hit_json(const struct fd_search_hit *h, const struct fd_viewer *v)
 {
     char *snippet = fd_esc_html_marked_dup(h->snippet ? h->snippet : "");
-    json_t *o = json_pack("{s:o, s:I, s:s, s:s}", "post", fd_post_json(&h->post, v), "thread_id",
+    json_t *o = json_pack("{s:o, s:I, s:s, s:I, s:s}", "post", fd_post_json(&h->post, v), "thread_id",
                           (json_int_t)h->post.thread_id, "thread_title", h->thread_title ? h->thread_title : "",
-                          "snippet", snippet);
+                          "objective_id", (json_int_t)h->objective_id, "snippet", snippet);
     free(snippet);
     return o;
 }

@@ -173,22 +173,29 @@ static void stream_closed(struct evhttp_connection *evcon, void *arg)
     req_done(r);
 }
 
-void fd_req_stream_start(struct fd_req *r, void (*on_close)(struct fd_req *r))
+/* Starts a 200 answer of unknown length (chunked), told of the client going away by closed. */
+static void start_chunked(struct fd_req *r, const char *ctype, void (*on_close)(struct fd_req *r),
+                          void (*closed)(struct evhttp_connection *, void *))
 {
     r->answered = true;
     r->status = 200;
     r->stream_closed = on_close;
-    fd_req_header_out(r, "Content-Type", "text/event-stream; charset=utf-8");
-    fd_req_header_out(r, "Cache-Control", "no-store");
-    fd_req_header_out(r, "X-Accel-Buffering", "no"); /* proxies must pass events on at once */
+    fd_req_header_out(r, "Content-Type", ctype);
     common_headers(r);
     evhttp_send_reply_start(r->ev, 200, "OK");
     struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
-    evhttp_connection_set_closecb(evcon, stream_closed, r);
-    /* A stream is quiet between events: no read timeout (the client says nothing after its
-     * request); a write that cannot go out for a minute means the client stopped reading. */
+    evhttp_connection_set_closecb(evcon, closed, r);
+    /* The client says nothing after its request: no read timeout; a write that cannot go out for a
+     * minute means the client stopped reading. */
     struct timeval stalled = { 60, 0 };
     bufferevent_set_timeouts(evhttp_connection_get_bufferevent(evcon), NULL, &stalled);
+}
+
+void fd_req_stream_start(struct fd_req *r, void (*on_close)(struct fd_req *r))
+{
+    fd_req_header_out(r, "Cache-Control", "no-store");
+    fd_req_header_out(r, "X-Accel-Buffering", "no"); /* proxies must pass events on at once */
+    start_chunked(r, "text/event-stream; charset=utf-8", on_close, stream_closed);
 }
 
 int fd_req_stream_send(struct fd_req *r, const char *data, size_t len, size_t max_backlog)
@@ -219,6 +226,78 @@ const char *fd_req_peer(struct fd_req *r)
     ev_uint16_t port;
     evhttp_connection_get_peer(evhttp_request_get_connection(r->ev), (char **)&addr, &port);
     return addr ? addr : "";
+}
+
+/* ---- chunked downloads ---- */
+
+static void chunked_closed(struct evhttp_connection *evcon, void *arg)
+{
+    (void)evcon;
+    struct fd_req *r = arg;
+    /* as in stream_closed: a request evhttp detached is ours to free, an attached one goes with
+     * the connection; either way r lives on until its handler ends it */
+    if (!evhttp_request_get_connection(r->ev))
+        evhttp_send_reply_end(r->ev);
+    r->ev = NULL;
+    r->gone = true;
+    r->chunk_written = NULL;
+    if (r->stream_closed)
+        r->stream_closed(r);
+}
+
+void fd_req_chunked_start(struct fd_req *r, const char *ctype, void (*on_gone)(struct fd_req *r))
+{
+    start_chunked(r, ctype, on_gone, chunked_closed);
+}
+
+static void chunk_drained(struct evhttp_connection *evcon, void *arg)
+{
+    (void)evcon;
+    struct fd_req *r = arg;
+    void (*fn)(struct fd_req *r) = r->chunk_written;
+    r->chunk_written = NULL;
+    if (fn && !r->gone)
+        fn(r);
+}
+
+void fd_req_chunked_send(struct fd_req *r, struct evbuffer *buf, void (*written)(struct fd_req *r))
+{
+    if (r->gone) {
+        evbuffer_drain(buf, evbuffer_get_length(buf));
+        return;
+    }
+    r->chunk_written = written;
+    evhttp_send_reply_chunk_with_cb(r->ev, buf, chunk_drained, r);
+}
+
+size_t fd_req_chunked_backlog(struct fd_req *r)
+{
+    if (r->gone)
+        return 0;
+    struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
+    return evbuffer_get_length(bufferevent_get_output(evhttp_connection_get_bufferevent(evcon)));
+}
+
+void fd_req_chunked_end(struct fd_req *r)
+{
+    if (!r->gone) {
+        evhttp_connection_set_closecb(evhttp_request_get_connection(r->ev), NULL, NULL);
+        evhttp_send_reply_end(r->ev);
+    }
+    r->ev = NULL;
+    req_done(r);
+}
+
+void fd_req_chunked_abort(struct fd_req *r)
+{
+    if (!r->gone) {
+        struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
+        evhttp_connection_set_closecb(evcon, NULL, NULL);
+        r->status = 499; /* logged: the answer was cut short */
+        evhttp_connection_free(evcon); /* the request is attached and goes with it */
+    }
+    r->ev = NULL;
+    req_done(r);
 }
 
 void fd_req_header_out(struct fd_req *r, const char *name, const char *value)

@@ -62,6 +62,7 @@ void fd_objective_clear(struct fd_objective *o)
 void fd_thread_clear(struct fd_thread *t)
 {
     free(t->title);
+    free(t->manifest_sha256);
     fd_author_clear(&t->author);
     memset(t, 0, sizeof *t);
 }
@@ -198,4 +199,19 @@ void fd_notification_list_clear(struct fd_notification_list *l)
         fd_notification_clear(&l->items[i]);
     free(l->items);
     memset(l, 0, sizeof *l);
+}
+
+void fd_personal_clear(struct fd_personal *p)
+{
+    for (size_t i = 0; p->revisions && i < p->posts.n; i++)
+        fd_revision_list_clear(&p->revisions[i]);
+    free(p->revisions);
+    fd_post_list_clear(&p->posts);
+    fd_flag_list_clear(&p->flags);
+    fd_follows_clear(&p->follows);
+    free(p->sessions);
+    for (size_t i = 0; i < p->n_tokens; i++)
+        free(p->tokens[i].name);
+    free(p->tokens);
+    memset(p, 0, sizeof *p);
 }

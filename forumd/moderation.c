@@ -409,3 +409,13 @@ int fd_mod_set_role(struct fd_store *s, const struct fd_user *u, int64_t user_id
     fd_user_clear(&target);
     return rc;
 }
+
+int fd_mod_erase_account(struct fd_store *s, const struct fd_user *u, struct fd_problem *pb)
+{
+    int64_t admins = 0;
+    int rc = u->role == FD_ROLE_ADMIN ? fd_store_admins_count(s, &admins) : FD_OK;
+    if (rc == FD_OK && u->role == FD_ROLE_ADMIN && admins <= 1)
+        return problem(pb, FD_ECONFLICT, NULL,
+                       "You are the last administrator: make someone else an administrator first.");
+    return rc == FD_OK ? fd_store_user_erase(s, u->id) : rc;
+}

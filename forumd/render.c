@@ -95,13 +95,16 @@ static json_t *consultation_json(const struct fd_thread *t, int64_t now)
 
 json_t *fd_thread_json(const struct fd_thread *t, const struct fd_viewer *v, int64_t now)
 {
-    return json_pack("{s:I, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:o, s:o}", "id", (json_int_t)t->id,
+    json_t *o = json_pack("{s:I, s:I, s:o, s:o, s:o, s:b, s:o, s:o, s:I, s:b, s:b, s:o, s:o}", "id", (json_int_t)t->id,
                      "objective_id", (json_int_t)t->objective_id, "key_action_id", id_or_null(t->key_action_id),
                      "title", str_or_null(t->title), "author", author_json(&t->author, t->anonymous, v), "anonymous",
                      t->anonymous, "created_at", fd_time_json(t->created_at), "last_post_at",
                      fd_time_json(t->last_post_at), "post_count", (json_int_t)t->post_count, "locked", t->locked,
                      "pinned", t->pinned, "consultation", consultation_json(t, now), "official_post_id",
                      id_or_null(t->official_post_id));
+    if (o)
+        json_object_set_new(o, "manifest_sha256", str_or_null(t->manifest_sha256));
+    return o;
 }
 
 json_t *fd_post_json(const struct fd_post *p, const struct fd_viewer *v)

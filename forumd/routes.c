@@ -31,6 +31,9 @@ const struct fd_route fd_routes[] = {
     { FD_POST,    "/api/v1/users/{id}/unsuspend",          h_users_unsuspend,    FD_R_WRITE | FD_R_MODERATOR },
     { FD_PUT,     "/api/v1/users/{id}/role",               h_users_role,         FD_R_WRITE | FD_R_ADMIN },
     { FD_GET,     "/api/v1/search",                        h_search,             0 },
+    { FD_GET,     "/api/v1/objectives/{id}/export",        h_export_objective,   FD_R_MODERATOR },
+    { FD_GET,     "/api/v1/threads/{id}/export",           h_export_thread,      FD_R_MODERATOR },
+    { FD_GET,     "/api/v1/stats",                         h_stats,              0 },
     { FD_GET,     "/feeds/objectives/{id}.atom",           h_feeds_objective,    0 },
     { FD_GET,     "/feeds/key-actions/{id}.atom",          h_feeds_key_action,   0 },
     { FD_GET,     "/feeds/threads/{id}.atom",              h_feeds_thread,       0 },
@@ -44,6 +47,8 @@ const struct fd_route fd_routes[] = {
     { FD_GET,     "/api/v1/notifications",                 h_notifications_list, FD_R_AUTH },
     { FD_POST,    "/api/v1/notifications/read",            h_notifications_read, FD_R_AUTH | FD_R_CSRF_ONLY },
     { FD_GET,     "/api/v1/events",                        h_events,             0 },
+    { FD_GET,     "/api/v1/me/export",                     h_me_export,          FD_R_AUTH },
+    { FD_DELETE,  "/api/v1/me",                            h_me_delete,          FD_R_AUTH | FD_R_CSRF_ONLY },
 };
 
 const size_t fd_routes_count = FD_ARRAY_LEN(fd_routes);

@@ -32,8 +32,12 @@ enum q {
     Q_LOG_ADD, Q_LOG_PAGE,
     Q_THREAD_SET_FIRST, Q_FOLLOW, Q_UNFOLLOW, Q_FOLLOWS, Q_OBJECTIVE_EXISTS, Q_KEY_ACTION_EXISTS, Q_THREAD_EXISTS,
     Q_N_REPLIES, Q_N_THREAD_POSTS, Q_N_OBJECTIVE_THREADS, Q_N_KEY_ACTION_THREADS, Q_N_STORED, Q_FOLLOWS_SINCE,
-    Q_N_WATERMARK, Q_N_READS, Q_NOTIF_READ_POST, Q_NOTIF_READ_STORED, Q_NOTIF_READ_ALL,
+    Q_N_WATERMARK, Q_N_READS, Q_NOTIF_READ_POST,
+    Q_MY_POSTS, Q_MY_FLAGS, Q_MY_SESSIONS, Q_MY_TOKENS, Q_ERASE_USER, Q_ERASE_SESSIONS, Q_ERASE_TOKENS,
+    Q_ERASE_FOLLOWS, Q_ERASE_NOTIFICATIONS, Q_ERASE_READS, Q_ERASE_SCOPE, Q_NOTIF_READ_STORED, Q_NOTIF_READ_ALL,
     Q_NOTIF_READ_ALL_STORED, Q_NOTIF_READS_PRUNE, Q_NOTIFY,
+    Q_EXPORT_OBJECTIVE, Q_EXPORT_THREAD, Q_MANIFEST_SET, Q_MANIFEST_GET,
+    Q_STATS_ALL, Q_STATS_OBJECTIVE, Q_STATS_TOTALS_ALL, Q_STATS_TOTALS_OBJECTIVE,
     Q_COUNT
 };
 
@@ -49,12 +53,13 @@ enum q {
 #define AUTHOR_COLS "a.id, a.display_name, a.stakeholder_type, a.organisation, a.country"
 #define THREAD_SELECT "SELECT t.id, t.objective_id, t.key_action_id, t.title, t.anonymous, t.created_at," \
                       " t.last_post_at, t.post_count, t.locked, t.pinned, t.opens_at, t.closes_at," \
-                      " t.official_post_id, " AUTHOR_COLS " FROM threads t JOIN users a ON a.id = t.author_id "
+                      " t.official_post_id, " AUTHOR_COLS ", t.manifest_sha256 FROM threads t" \
+                      " JOIN users a ON a.id = t.author_id "
 #define POST_COLS "p.id, p.thread_id, p.parent_id, p.body, p.body_html, p.language, p.anonymous, p.official," \
                   " p.created_at, p.edited_at, p.hidden, p.deleted, " AUTHOR_COLS ", p.edited_by_moderator, p.hidden_auto"
 #define POST_SELECT "SELECT " POST_COLS " FROM posts p JOIN users a ON a.id = p.author_id "
 /* Search: one page c(id, rank) of a ranked window of matches, read as posts with their thread's title. */
-#define SEARCH_SELECT "SELECT c.rank, " POST_COLS ", t.title FROM (SELECT id, rank FROM "
+#define SEARCH_SELECT "SELECT c.rank, " POST_COLS ", t.title, t.objective_id FROM (SELECT id, rank FROM "
 #define SEARCH_PAGE " WHERE rank > ?9 OR (rank = ?9 AND id > ?10) ORDER BY rank, id LIMIT ?11) c" \
                     " JOIN posts p ON p.id = c.id JOIN users a ON a.id = p.author_id" \
                     " JOIN threads t ON t.id = p.thread_id ORDER BY c.rank, c.id"
@@ -73,6 +78,18 @@ enum q {
 #define FLAG_SELECT "SELECT f.id, f.post_id, p.thread_id, t.objective_id, f.reason, f.text, f.created_at," \
                     " f.resolution, f.resolved_at, " AUTHOR_COLS " FROM flags f JOIN posts p ON p.id = f.post_id" \
                     " JOIN threads t ON t.id = p.thread_id JOIN users a ON a.id = f.user_id "
+/* Exports: (EXPORT_COLS) of visible posts, read by export_row. */
+#define EXPORT_SELECT "SELECT t.id, t.title, k.slug, p.id, p.parent_id, p.created_at, a.display_name," \
+                      " a.stakeholder_type, a.organisation, a.country, a.transparency_register_id, p.anonymous," \
+                      " p.official, p.body FROM threads t JOIN posts p ON p.thread_id = t.id" \
+                      " JOIN users a ON a.id = p.author_id LEFT JOIN key_actions k ON k.id = t.key_action_id "
+#define EXPORT_VISIBLE " AND p.hidden = 0 AND p.deleted = 0"
+#define STATS_OF_OBJECTIVE "FROM threads t JOIN posts p ON p.thread_id = t.id"
+#define STATS_GROUPS(from, where) "SELECT a.stakeholder_type, a.country, p.created_at / 86400, count(*)," \
+                                  " sum(p.anonymous) " from " JOIN users a ON a.id = p.author_id WHERE " where \
+                                  "p.hidden = 0 AND p.deleted = 0 GROUP BY 1, 2, 3"
+#define STATS_TOTALS(from, where) "SELECT count(*), count(DISTINCT p.thread_id), count(DISTINCT p.author_id) " from \
+                                  " WHERE " where "p.hidden = 0 AND p.deleted = 0"
 #define OBJECTIVE_SELECT "SELECT id, number, slug, title, summary, thread_count, post_count, last_post_at FROM objectives "
 
 static const char *const sql[Q_COUNT] = {
@@ -231,8 +248,37 @@ static const char *const sql[Q_COUNT] = {
                             " AND post_id <= (SELECT notifications_read_post FROM users WHERE id = ?1)",
     [Q_NOTIFY] = "INSERT INTO notifications(user_id, kind, thread_id, post_id, reason, created_at)"
                  " VALUES(?1, 'moderation', ?2, ?3, ?4, ?5)",
+    [Q_MY_POSTS] = POST_SELECT "WHERE p.author_id = ?1 ORDER BY p.id",
+    [Q_MY_FLAGS] = FLAG_SELECT "WHERE f.user_id = ?1 ORDER BY f.id",
+    [Q_MY_SESSIONS] = "SELECT id, created_at, last_seen_at FROM sessions WHERE user_id = ?1 ORDER BY id",
+    [Q_MY_TOKENS] = "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = ?1 ORDER BY id",
+    /* what identifies a person goes; the stakeholder type stays, as on every anonymous post */
+    [Q_ERASE_USER] = "UPDATE users SET email = NULL, password_hash = NULL, display_name = 'Deleted user',"
+                     " organisation = NULL, country = NULL, transparency_register_id = NULL, suspended_until = NULL,"
+                     " suspend_reason = NULL, role = 'member' WHERE id = ?1",
+    [Q_ERASE_SESSIONS] = "DELETE FROM sessions WHERE user_id = ?1",
+    [Q_ERASE_TOKENS] = "DELETE FROM api_tokens WHERE user_id = ?1",
+    [Q_ERASE_FOLLOWS] = "DELETE FROM follows WHERE user_id = ?1",
+    [Q_ERASE_NOTIFICATIONS] = "DELETE FROM notifications WHERE user_id = ?1",
+    [Q_ERASE_READS] = "DELETE FROM notification_reads WHERE user_id = ?1",
+    [Q_ERASE_SCOPE] = "DELETE FROM moderator_objectives WHERE user_id = ?1",
     [Q_SNIPPET] = "SELECT snippet(posts_fts, -1, char(2), char(3), '…', 16) FROM posts_fts"
                   " WHERE posts_fts MATCH ?1 AND rowid = ?2",
+    /* Exports: keyset over (thread id, post id); the first thread of a page resumes after ?3. */
+    [Q_EXPORT_OBJECTIVE] = EXPORT_SELECT "WHERE t.objective_id = ?1 AND t.id >= ?2"
+                           " AND p.id > CASE WHEN t.id = ?2 THEN ?3 ELSE 0 END" EXPORT_VISIBLE
+                           " ORDER BY t.id, p.id LIMIT ?4",
+    [Q_EXPORT_THREAD] = EXPORT_SELECT "WHERE t.id = ?1 AND p.id > ?2" EXPORT_VISIBLE " ORDER BY p.id LIMIT ?3",
+    [Q_MANIFEST_SET] = "UPDATE threads SET manifest_sha256 = ?2, manifest_at = ?3 WHERE id = ?1 AND manifest_sha256 IS NULL",
+    [Q_MANIFEST_GET] = "SELECT manifest_sha256 FROM threads WHERE id = ?1",
+    /* Statistics: visible posts grouped by (stakeholder type, country, day), read from the partial
+     * index posts_visible (schema/0006) without touching the posts' text. */
+    /* CROSS JOIN keeps posts (read from posts_visible) the outer loop: otherwise SQLite walks users
+     * and fetches every post row by author, 4 s instead of 1 s on 1,000,000 posts */
+    [Q_STATS_ALL] = STATS_GROUPS("FROM posts p CROSS", ""),
+    [Q_STATS_OBJECTIVE] = STATS_GROUPS(STATS_OF_OBJECTIVE, "t.objective_id = ?1 AND "),
+    [Q_STATS_TOTALS_ALL] = STATS_TOTALS("FROM posts p", ""),
+    [Q_STATS_TOTALS_OBJECTIVE] = STATS_TOTALS(STATS_OF_OBJECTIVE, "t.objective_id = ?1 AND "),
 };
 
 struct fd_sqlite {
@@ -708,6 +754,7 @@ static void thread_row(sqlite3_stmt *st, void *out)
     t->closes_at = sqlite3_column_int64(st, 11);
     t->official_post_id = sqlite3_column_int64(st, 12);
     read_author(st, 13, &t->author);
+    t->manifest_sha256 = col_str(st, 18);
 }
 
 /* A post whose columns (POST_SELECT's) start at column c. */
@@ -850,6 +897,7 @@ static void search_row(sqlite3_stmt *st, void *out)
     /* post_row reads from column 0: the post's columns follow the rank here */
     post_row_at(st, 1, &h->post);
     h->thread_title = col_str(st, 1 + POST_NCOLS);
+    h->objective_id = sqlite3_column_int64(st, 2 + POST_NCOLS);
 }
 
 static int add_snippets(struct fd_sqlite *s, const char *match, struct fd_search_list *l)
@@ -1593,6 +1641,205 @@ static int sq_notify_moderation(struct fd_store *store, int64_t user_id, int64_t
     return exec_q(s, st);
 }
 
+/* ---- personal data ---- */
+
+static void session_info_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_session_info *x = out;
+    x->id = sqlite3_column_int64(st, 0);
+    x->created_at = sqlite3_column_int64(st, 1);
+    x->last_seen_at = sqlite3_column_int64(st, 2);
+}
+
+static void token_info_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_token_info *x = out;
+    x->id = sqlite3_column_int64(st, 0);
+    x->name = col_str(st, 1);
+    x->created_at = sqlite3_column_int64(st, 2);
+    x->last_used_at = sqlite3_column_int64(st, 3);
+}
+
+/* Every row of q for user_id, read by fn into a new array. */
+static int all_rows(struct fd_sqlite *s, enum q q, int64_t user_id, size_t elem, void (*fn)(sqlite3_stmt *, void *),
+                    void **items, size_t *n)
+{
+    sqlite3_stmt *st = stmt(s, q);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, user_id);
+    size_t cap = 16;
+    int rc;
+    *items = fd_xcalloc(cap, elem);
+    *n = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (*n == cap) {
+            *items = fd_xrealloc(*items, 2 * cap * elem);
+            memset((char *)*items + cap * elem, 0, cap * elem);
+            cap *= 2;
+        }
+        fn(st, (char *)*items + *n * elem);
+        (*n)++;
+    }
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
+}
+
+static int sq_personal_data(struct fd_store *store, int64_t user_id, struct fd_personal *out)
+{
+    struct fd_sqlite *s = S(store);
+    void *items = NULL;
+    int rc = all_rows(s, Q_MY_POSTS, user_id, sizeof(struct fd_post), post_row, &items, &out->posts.n);
+    out->posts.items = items;
+    out->revisions = fd_xcalloc(out->posts.n + 1, sizeof *out->revisions);
+    for (size_t i = 0; rc == FD_OK && i < out->posts.n; i++)
+        rc = sq_post_revisions(store, out->posts.items[i].id, &out->revisions[i]);
+    if (rc == FD_OK) {
+        rc = all_rows(s, Q_MY_FLAGS, user_id, sizeof(struct fd_flag), flag_row, &items, &out->flags.n);
+        out->flags.items = items;
+    }
+    if (rc == FD_OK)
+        rc = sq_follows_list(store, user_id, &out->follows);
+    if (rc == FD_OK) {
+        rc = all_rows(s, Q_MY_SESSIONS, user_id, sizeof(struct fd_session_info), session_info_row, &items,
+                      &out->n_sessions);
+        out->sessions = items;
+    }
+    if (rc == FD_OK) {
+        rc = all_rows(s, Q_MY_TOKENS, user_id, sizeof(struct fd_token_info), token_info_row, &items, &out->n_tokens);
+        out->tokens = items;
+    }
+    return rc;
+}
+
+static int sq_user_erase(struct fd_store *store, int64_t user_id)
+{
+    static const enum q steps[] = { Q_ERASE_USER, Q_ERASE_SESSIONS, Q_ERASE_TOKENS, Q_ERASE_FOLLOWS,
+                                    Q_ERASE_NOTIFICATIONS, Q_ERASE_READS, Q_ERASE_SCOPE };
+    int rc = FD_OK;
+    for (size_t i = 0; rc == FD_OK && i < FD_ARRAY_LEN(steps); i++)
+        rc = exec_id(S(store), steps[i], user_id);
+    return rc;
+}
+
+/* ---- exports, manifests and statistics ---- */
+
+/* (EXPORT_SELECT's columns): one row of an export. */
+static void export_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_export_row *e = out;
+    e->thread_id = sqlite3_column_int64(st, 0);
+    e->thread_title = col_str(st, 1);
+    e->key_action = col_str(st, 2);
+    e->post_id = sqlite3_column_int64(st, 3);
+    e->parent_id = sqlite3_column_int64(st, 4);
+    e->created_at = sqlite3_column_int64(st, 5);
+    e->author_name = col_str(st, 6);
+    e->stakeholder_type = col_str(st, 7);
+    e->organisation = col_str(st, 8);
+    e->country = col_str(st, 9);
+    e->register_id = col_str(st, 10);
+    e->anonymous = sqlite3_column_int(st, 11) != 0;
+    e->official = sqlite3_column_int(st, 12) != 0;
+    e->body = col_str(st, 13);
+}
+
+static int sq_export_page(struct fd_store *store, int64_t objective_id, int64_t thread_id, int64_t after_thread,
+                          int64_t after_post, int limit, struct fd_export_list *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, thread_id ? Q_EXPORT_THREAD : Q_EXPORT_OBJECTIVE);
+    if (!st)
+        return FD_EINTERNAL;
+    if (thread_id) {
+        sqlite3_bind_int64(st, 1, thread_id);
+        sqlite3_bind_int64(st, 2, after_post);
+        sqlite3_bind_int(st, 3, limit + 1);
+    } else {
+        sqlite3_bind_int64(st, 1, objective_id);
+        sqlite3_bind_int64(st, 2, after_thread);
+        sqlite3_bind_int64(st, 3, after_post);
+        sqlite3_bind_int(st, 4, limit + 1);
+    }
+    void *items;
+    int rc = read_page(s, st, limit, sizeof(struct fd_export_row), export_row, &items, &out->n, &out->more);
+    out->items = items;
+    return rc;
+}
+
+static void manifest_row(sqlite3_stmt *st, void *out)
+{
+    const unsigned char *v = sqlite3_column_text(st, 0);
+    snprintf(out, 65, "%s", v ? (const char *)v : "");
+}
+
+static int sq_thread_set_manifest(struct fd_store *store, int64_t thread_id, const char *sha256, int64_t now,
+                                  char *stored)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_MANIFEST_SET);
+    if (!st)
+        return FD_EINTERNAL;
+    sqlite3_bind_int64(st, 1, thread_id);
+    sqlite3_bind_text(st, 2, sha256, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 3, now);
+    int rc = exec_q(s, st);
+    if (rc != FD_OK)
+        return rc;
+    return row_by_id(s, Q_MANIFEST_GET, thread_id, manifest_row, stored);
+}
+
+static void stats_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_stats_group *g = out;
+    g->stakeholder_type = col_str(st, 0);
+    g->country = col_str(st, 1);
+    g->day = sqlite3_column_int64(st, 2);
+    g->posts = sqlite3_column_int64(st, 3);
+    g->anonymous = sqlite3_column_int64(st, 4);
+}
+
+static void stats_totals_row(sqlite3_stmt *st, void *out)
+{
+    struct fd_stats *t = out;
+    t->posts = sqlite3_column_int64(st, 0);
+    t->threads = sqlite3_column_int64(st, 1);
+    t->participants = sqlite3_column_int64(st, 2);
+}
+
+static int sq_stats(struct fd_store *store, int64_t objective_id, struct fd_stats *out)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, objective_id ? Q_STATS_TOTALS_OBJECTIVE : Q_STATS_TOTALS_ALL);
+    if (!st)
+        return FD_EINTERNAL;
+    if (objective_id)
+        sqlite3_bind_int64(st, 1, objective_id);
+    int rc = one_row(s, st, stats_totals_row, out);
+    if (rc != FD_OK)
+        return rc;
+    st = stmt(s, objective_id ? Q_STATS_OBJECTIVE : Q_STATS_ALL);
+    if (!st)
+        return FD_EINTERNAL;
+    if (objective_id)
+        sqlite3_bind_int64(st, 1, objective_id);
+    /* groups are few (types x countries x days), so one large page holds them all */
+    size_t cap = 64, n = 0;
+    struct fd_stats_group *g = fd_xcalloc(cap, sizeof *g);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == cap) {
+            g = fd_xrealloc(g, 2 * cap * sizeof *g);
+            memset(g + cap, 0, cap * sizeof *g);
+            cap *= 2;
+        }
+        stats_row(st, &g[n++]);
+    }
+    sqlite3_reset(st);
+    out->groups = g;
+    out->n_groups = n;
+    return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
+}
+
 /* ---- connection ---- */
 
 static void sq_close(struct fd_store *store)
@@ -1654,11 +1901,16 @@ static const struct fd_store_ops sqlite_ops = {
     .admins_count = sq_admins_count,
     .log_add = sq_log_add,
     .log_page = sq_log_page,
+    .export_page = sq_export_page,
+    .thread_set_manifest = sq_thread_set_manifest,
+    .stats = sq_stats,
     .follow_set = sq_follow_set,
     .follows_list = sq_follows_list,
     .notifications_page = sq_notifications_page,
     .notifications_mark = sq_notifications_mark,
     .notify_moderation = sq_notify_moderation,
+    .personal_data = sq_personal_data,
+    .user_erase = sq_user_erase,
 };
 
 static const char setup_sql[] = "PRAGMA foreign_keys = ON;"

@@ -19,4 +19,10 @@ char *fd_esc_html_marked_dup(const char *s);
  * always well-formed. */
 char *fd_esc_xml_dup(const char *s);
 
+/* A CSV field as RFC 4180 has it: quoted, with every quote doubled, when s contains '"', ',', CR
+ * or LF; as it is otherwise. fd_esc_csv writes it into out (which must hold the returned length
+ * plus a NUL) or, with out NULL, only measures it. */
+size_t fd_esc_csv(const char *s, char *out);
+char *fd_esc_csv_dup(const char *s);
+
 #endif

@@ -22,6 +22,9 @@ void h_threads_create(struct fd_req *r);
 void h_threads_get(struct fd_req *r);
 void h_posts_create(struct fd_req *r);
 void h_search(struct fd_req *r);
+void h_export_objective(struct fd_req *r);
+void h_export_thread(struct fd_req *r);
+void h_stats(struct fd_req *r);
 void h_feeds_objective(struct fd_req *r);
 void h_feeds_key_action(struct fd_req *r);
 void h_feeds_thread(struct fd_req *r);
@@ -47,6 +50,8 @@ void h_me_follows(struct fd_req *r);
 void h_notifications_list(struct fd_req *r);
 void h_notifications_read(struct fd_req *r);
 void h_events(struct fd_req *r);
+void h_me_export(struct fd_req *r);
+void h_me_delete(struct fd_req *r);
 
 /* Live updates of committed writes (h_events.c), in the public view. kind: "post" for a new post,
  * "post_changed" for an edit, hide, unhide or withdrawal. */
@@ -60,5 +65,13 @@ int h_objective_or_reply(struct fd_req *r, struct fd_objective *o);
 int h_decode_consultation(json_t *v, void *out, struct fd_json_error *err);
 /* A committed write to t makes the cached pages that show it stale; called before answering. */
 void h_pages_changed(struct fd_req *r, const struct fd_thread *t);
+
+/* Integrity manifests (h_export.c). Whether t is a closed consultation without one yet. */
+bool h_manifest_due(const struct fd_thread *t, int64_t now);
+/* Computes t's manifest on a query worker, stores it through the writer, then runs then(r) on the
+ * loop (answers the error itself on failure). Gives r its handler state (r->ctx). */
+void h_manifest_then(struct fd_req *r, const struct fd_thread *t, void (*then)(struct fd_req *r));
+/* The SHA-256 (lowercase hex) of thread_id's CSV export as read on s. */
+int h_manifest_compute(struct fd_store *s, int64_t thread_id, char hex[65]);
 
 #endif

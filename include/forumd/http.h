@@ -45,6 +45,8 @@ struct fd_req {
 
     void (*write_done)(struct fd_req *r, int rc);
     void (*stream_closed)(struct fd_req *r);
+    void (*chunk_written)(struct fd_req *r); /* chunked downloads: the output drained */
+    bool gone;                   /* chunked downloads: the connection is gone */
     void *ctx;                   /* handler state across asynchronous steps */
     void (*ctx_free)(void *ctx);
 };
@@ -117,6 +119,26 @@ int fd_req_stream_send(struct fd_req *r, const char *data, size_t len, size_t ma
 void fd_req_stream_end(struct fd_req *r);
 /* The client's address, as text. */
 const char *fd_req_peer(struct fd_req *r);
+
+/* ---- chunked downloads (exports) ---- */
+
+/* Starts a 200 answer of content type ctype whose body follows in chunks; headers added before
+ * go with it. r stays alive until fd_req_chunked_end() or fd_req_chunked_abort(), even when the
+ * client goes away meanwhile: r->gone then turns true and sending does nothing, so that a worker
+ * still holding r can finish first. */
+void fd_req_chunked_start(struct fd_req *r, const char *ctype, void (*on_gone)(struct fd_req *r));
+/* Sends buf's bytes (at least one; buf is emptied and stays the caller's) as one chunk. When
+ * written is not NULL, written(r) runs on the loop once the output has drained; if the client goes
+ * away instead, on_gone(r) runs (and must end r unless a worker still holds it). */
+struct evbuffer;
+void fd_req_chunked_send(struct fd_req *r, struct evbuffer *buf, void (*written)(struct fd_req *r));
+/* Bytes handed to the connection and not yet sent (0 once gone). */
+size_t fd_req_chunked_backlog(struct fd_req *r);
+/* Ends the answer cleanly (the last chunk) and frees r. */
+void fd_req_chunked_end(struct fd_req *r);
+/* Drops the connection without the last chunk, so that the client sees an incomplete answer
+ * (a shutdown, a failed read), and frees r. */
+void fd_req_chunked_abort(struct fd_req *r);
 
 /* What r renders belongs to objective_id: gives r's viewer moderator rights there if they have them
  * (a moderator limited to other objectives sees the public view). */

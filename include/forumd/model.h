@@ -73,6 +73,7 @@ struct fd_thread {
     int64_t opens_at;  /* 0 = no consultation (then closes_at is 0 too) */
     int64_t closes_at;
     int64_t official_post_id; /* 0 = none */
+    char *manifest_sha256;    /* a closed consultation's integrity manifest (hex), NULL until computed */
 };
 
 struct fd_post {
@@ -184,6 +185,7 @@ struct fd_search_after {
 struct fd_search_hit {
     struct fd_post post;
     char *thread_title;
+    int64_t objective_id;
     char *snippet; /* plain text; the matched words between the bytes 0x02 and 0x03 */
     double rank;   /* lower is better (FTS5 bm25) */
 };
@@ -314,6 +316,31 @@ struct fd_notification_list {
     bool more;
 };
 
+/* ---- personal data ---- */
+
+struct fd_session_info {
+    int64_t id;
+    int64_t created_at, last_seen_at;
+};
+
+struct fd_token_info {
+    int64_t id;
+    char *name;
+    int64_t created_at, last_used_at; /* 0 = never used */
+};
+
+/* Everything the forum holds about one account (GET /me/export). */
+struct fd_personal {
+    struct fd_post_list posts;            /* every post they wrote, hidden and withdrawn ones too */
+    struct fd_revision_list *revisions;   /* one list per post, in the same order */
+    struct fd_flag_list flags;            /* flags they raised */
+    struct fd_follows follows;
+    struct fd_session_info *sessions;
+    size_t n_sessions;
+    struct fd_token_info *tokens;
+    size_t n_tokens;
+};
+
 /* Which objectives a moderation list shows: all (n = 0 and all = true) or those in ids. */
 struct fd_scope {
     bool all;
@@ -337,7 +364,51 @@ void fd_flag_list_clear(struct fd_flag_list *l);
 void fd_log_list_clear(struct fd_log_list *l);
 void fd_follows_clear(struct fd_follows *f);
 void fd_notification_clear(struct fd_notification *n);
+void fd_personal_clear(struct fd_personal *p);
 void fd_notification_list_clear(struct fd_notification_list *l);
+
+/* One row of an export (export.c): a visible post with its thread and its author's details (also
+ * for anonymous posts: exports are for moderators). */
+struct fd_export_row {
+    int64_t thread_id;
+    char *thread_title;
+    char *key_action;  /* the key action's slug, NULL = none */
+    int64_t post_id;
+    int64_t parent_id; /* 0 = none */
+    int64_t created_at;
+    char *author_name;
+    char *stakeholder_type;
+    char *organisation;
+    char *country;
+    char *register_id;
+    bool anonymous;
+    bool official;
+    char *body;
+};
+
+struct fd_export_list {
+    struct fd_export_row *items;
+    size_t n;
+    bool more;
+};
+
+/* Statistics over visible posts (export.c renders them). */
+struct fd_stats_group {
+    char *stakeholder_type;
+    char *country;       /* NULL = none */
+    int64_t day;         /* days since 1970-01-01 (UTC) */
+    int64_t posts;
+    int64_t anonymous;
+};
+
+struct fd_stats {
+    int64_t posts, threads, participants;
+    struct fd_stats_group *groups; /* one per (stakeholder type, country, day) */
+    size_t n_groups;
+};
+
+void fd_export_list_clear(struct fd_export_list *l);
+void fd_stats_clear(struct fd_stats *st);
 
 enum fd_consultation_state { FD_CONSULT_NONE, FD_CONSULT_PLANNED, FD_CONSULT_OPEN, FD_CONSULT_CLOSED };
 /* The state of t's consultation at time now. */

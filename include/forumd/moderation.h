@@ -44,6 +44,10 @@ int fd_mod_suspend(struct fd_store *s, const struct fd_user *u, int64_t user_id,
 int fd_mod_set_role(struct fd_store *s, const struct fd_user *u, int64_t user_id, enum fd_role role,
                     const int64_t *moderates, size_t n, int64_t now, struct fd_problem *pb);
 
+/* Erases u's personal data (the account stays as "Deleted user" under its posts); refused
+ * (FD_ECONFLICT) for the last administrator. */
+int fd_mod_erase_account(struct fd_store *s, const struct fd_user *u, struct fd_problem *pb);
+
 /* Posts with this many open flags from different members are hidden until a moderator decides. */
 #define FD_FLAGS_TO_HIDE 3
 

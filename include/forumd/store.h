@@ -111,9 +111,22 @@ struct fd_store_ops {
     /* stores a moderation notification for user_id (thread_id, post_id 0 = none) */
     int (*notify_moderation)(struct fd_store *s, int64_t user_id, int64_t thread_id, int64_t post_id,
                              const char *reason, int64_t now);
+    /* personal data: everything held about an account; erasure keeps the posts under "Deleted user" */
+    int (*personal_data)(struct fd_store *s, int64_t user_id, struct fd_personal *out);
+    int (*user_erase)(struct fd_store *s, int64_t user_id);
     /* full-text search over visible posts, best first; FD_EINVAL if the backend refuses q->match */
     int (*search)(struct fd_store *s, const struct fd_search_query *q, const struct fd_search_after *after, int limit,
                   struct fd_search_list *out);
+    /* exports: up to limit visible posts (neither hidden nor deleted) after (after_thread,
+     * after_post), ordered by thread id then post id; of thread_id when it is not 0, else of
+     * objective_id */
+    int (*export_page)(struct fd_store *s, int64_t objective_id, int64_t thread_id, int64_t after_thread,
+                       int64_t after_post, int limit, struct fd_export_list *out);
+    /* stores a closed consultation's manifest unless it has one; stored gets the one it keeps
+     * (65 bytes) */
+    int (*thread_set_manifest)(struct fd_store *s, int64_t thread_id, const char *sha256, int64_t now, char *stored);
+    /* statistics over visible posts, of one objective or of all (objective_id 0) */
+    int (*stats)(struct fd_store *s, int64_t objective_id, struct fd_stats *out);
 };
 
 /* Every backend's connection struct starts with this member. */
@@ -156,6 +169,8 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_feed_threads(s, ...) FD_STORE_CALL(s, feed_threads, __VA_ARGS__)
 #define fd_store_feed_posts(s, ...) FD_STORE_CALL(s, feed_posts, __VA_ARGS__)
 #define fd_store_search(s, ...) FD_STORE_CALL(s, search, __VA_ARGS__)
+#define fd_store_personal_data(s, ...) FD_STORE_CALL(s, personal_data, __VA_ARGS__)
+#define fd_store_user_erase(s, ...) FD_STORE_CALL(s, user_erase, __VA_ARGS__)
 #define fd_store_follow_set(s, ...) FD_STORE_CALL(s, follow_set, __VA_ARGS__)
 #define fd_store_follows_list(s, ...) FD_STORE_CALL(s, follows_list, __VA_ARGS__)
 #define fd_store_notifications_page(s, ...) FD_STORE_CALL(s, notifications_page, __VA_ARGS__)
@@ -176,6 +191,9 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_admins_count(s, ...) FD_STORE_CALL(s, admins_count, __VA_ARGS__)
 #define fd_store_log_add(s, ...) FD_STORE_CALL(s, log_add, __VA_ARGS__)
 #define fd_store_log_page(s, ...) FD_STORE_CALL(s, log_page, __VA_ARGS__)
+#define fd_store_export_page(s, ...) FD_STORE_CALL(s, export_page, __VA_ARGS__)
+#define fd_store_thread_set_manifest(s, ...) FD_STORE_CALL(s, thread_set_manifest, __VA_ARGS__)
+#define fd_store_stats(s, ...) FD_STORE_CALL(s, stats, __VA_ARGS__)
 
 /* Opens the SQLite backend at path (":memory:" allowed), migrating it first when migrate is true.
  * Returns NULL and writes a one-line reason into err (errlen bytes) on failure. Close with

@@ -23,6 +23,8 @@ WRITER = dict(SIGNED_IN, suspended=SUSPENDED)
 # moderators acting on the objective-1 fixtures: mod_other moderates objective 2 only
 MOD_WRITE = dict(WRITER, member=FORBIDDEN, mod_other=FORBIDDEN)
 MOD_READ = dict(SIGNED_IN, member=FORBIDDEN, suspended=FORBIDDEN)
+# reads for moderators of the target's objective (exports of objective-1 targets)
+MOD_OBJECTIVE_READ = dict(MOD_READ, mod_other=FORBIDDEN)
 ALL_OBJECTIVES_WRITE = MOD_WRITE  # suspensions: moderators of every objective and admins
 ADMIN_WRITE = dict(MOD_WRITE, moderator=FORBIDDEN)
 AUTHOR_ONLY = dict(MOD_WRITE, moderator=FORBIDDEN, admin=FORBIDDEN)
@@ -59,6 +61,9 @@ RULES = {
     "POST /api/v1/users/{id}/unsuspend": (ALL_OBJECTIVES_WRITE, "/api/v1/users/{victim}/unsuspend", {}),
     "PUT /api/v1/users/{id}/role": (ADMIN_WRITE, "/api/v1/users/{victim}/role", {"role": "member"}),
     "GET /api/v1/search": (PUBLIC, "/api/v1/search?q=walk", None),
+    "GET /api/v1/objectives/{id}/export": (MOD_OBJECTIVE_READ, "/api/v1/objectives/{objective}/export", None),
+    "GET /api/v1/threads/{id}/export": (MOD_OBJECTIVE_READ, "/api/v1/threads/{thread}/export?format=json", None),
+    "GET /api/v1/stats": (PUBLIC, "/api/v1/stats?objective={objective}", None),
     "GET /feeds/objectives/{id}.atom": (PUBLIC, "/feeds/objectives/{objective}.atom", None),
     "GET /feeds/key-actions/{id}.atom": (PUBLIC, "/feeds/key-actions/1.atom", None),
     "GET /feeds/threads/{id}.atom": (PUBLIC, "/feeds/threads/{thread}.atom", None),
@@ -72,6 +77,9 @@ RULES = {
     "GET /api/v1/notifications": (SIGNED_IN, "/api/v1/notifications", None),
     "POST /api/v1/notifications/read": (SIGNED_IN, "/api/v1/notifications/read", {}),
     "GET /api/v1/events": (PUBLIC, "/api/v1/events?thread={thread}", "stream"),
+    "GET /api/v1/me/export": (SIGNED_IN, "/api/v1/me/export", None),
+    # without a password: authorized callers get 400, nobody is erased by the walk
+    "DELETE /api/v1/me": (SIGNED_IN, "/api/v1/me", None),
 }
 
 

@@ -44,6 +44,7 @@ def test_finds_a_new_post_at_once_with_its_shape(ctx):
     h = body["results"][0]
     check_hit(h)
     check(h["thread_title"] == t["title"], f"thread_title {h['thread_title']!r}")
+    check(h["objective_id"] == t["objective_id"], f"objective_id {h.get('objective_id')!r}")
     check(f"<mark>{w}</mark>" in h["snippet"], f"snippet {h['snippet']!r} does not mark {w}")
     check(h["post"]["body"] == p["body"], "the hit's post is not the post")
 

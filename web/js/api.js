@@ -107,7 +107,8 @@ export async function request(method, path, options = {}) {
   }
   if (!res.ok) {
     const err = await toError(res);
-    if (res.status === 401 && path !== '/auth/login') unauthorizedHandler();
+    // A wrong password (sign-in, or confirming an account's deletion) does not end the session.
+    if (res.status === 401 && path !== '/auth/login' && err.code !== 'invalid_credentials') unauthorizedHandler();
     if (res.status === 403 && err.code === 'suspended') suspendedHandler();
     throw err;
   }

@@ -3,7 +3,9 @@
 import { h, replace } from './dom.js';
 import * as session from './session.js';
 import * as notify from './notify.js';
-import { announce, errorPage, loading, suspensionBanner } from './ui.js';
+import * as searchBox from './search-box.js';
+import { takeFlash } from './flash.js';
+import { announce, errorPage, loading, notice, suspensionBanner } from './ui.js';
 import * as objectivesView from './views/objectives.js';
 import * as objectiveView from './views/objective.js';
 import * as threadView from './views/thread.js';
@@ -13,6 +15,9 @@ import * as registerView from './views/register.js';
 import * as modFlagsView from './views/mod-flags.js';
 import * as modLogView from './views/mod-log.js';
 import * as notificationsView from './views/notifications.js';
+import * as searchView from './views/search.js';
+import * as statsView from './views/stats.js';
+import * as accountView from './views/account.js';
 
 const routes = [
   { pattern: /^\/$/, view: objectivesView, nav: 'home' },
@@ -25,6 +30,9 @@ const routes = [
   { pattern: /^\/mod\/flags$/, view: modFlagsView, nav: 'mod' },
   { pattern: /^\/mod\/log$/, view: modLogView, nav: 'mod' },
   { pattern: /^\/notifications$/, view: notificationsView, nav: 'notifications' },
+  { pattern: /^\/search$/, view: searchView, nav: 'search' },
+  { pattern: /^\/stats$/, view: statsView, nav: 'stats' },
+  { pattern: /^\/account$/, view: accountView, nav: 'account' },
 ];
 
 const notFound = {
@@ -67,10 +75,12 @@ function renderNav(current) {
   const back = /^#\/(login|register)/.test(raw) ? '' : `?next=${encodeURIComponent(raw)}`;
   replace(navList,
     link('#/', 'Strategic objectives', 'home'),
+    link('#/stats', 'Statistics', 'stats'),
     session.isModerator() ? link('#/mod/flags', 'Moderation', 'mod') : null,
     ...(user
       ? [
         notify.navItem(),
+        link('#/account', 'Your account', 'account'),
         h('li', { class: 'site-nav-user' }, 'Signed in as ', h('strong', {}, user.display_name)),
         h('li', {}, h('button', { type: 'button', class: 'nav-button', on: { click: signOut } }, 'Sign out')),
       ]
@@ -101,6 +111,7 @@ async function render({ soft = false, focusId = null, message = '' } = {}) {
   const controller = new AbortController();
   pageController = controller;
   renderNav(route.nav);
+  searchBox.sync(path, query);
   main.setAttribute('aria-busy', 'true');
   if (!soft) main.replaceChildren(loading());
 
@@ -119,6 +130,11 @@ async function render({ soft = false, focusId = null, message = '' } = {}) {
   if (mine !== generation) return;
   const suspended = session.suspension();
   if (suspended) page.prepend(suspensionBanner(suspended));
+  const flash = takeFlash();
+  if (flash) {
+    page.prepend(notice(flash.message, flash.kind));
+    message = message || flash.message;
+  }
   main.replaceChildren(page);
   main.removeAttribute('aria-busy');
   const target = (focusId && document.getElementById(focusId)) || (result && result.focus)
@@ -142,6 +158,7 @@ document.querySelector('.skip-link').addEventListener('click', (ev) => {
   main.scrollIntoView();
 });
 
+searchBox.mount(document.getElementById('site-search'));
 session.onChange(() => renderNav(match(parseHash().path).route.nav));
 window.addEventListener('hashchange', render);
 session.load().then(render);

@@ -69,6 +69,11 @@ export async function signIn(email, password) {
   return res.user;
 }
 
+// The account is gone (erased): forget it without asking the server.
+export function forget() {
+  set(null, null);
+}
+
 export async function signOut() {
   try {
     await api.post('/auth/logout');

@@ -9,6 +9,7 @@ import { keyActionTitle } from '../data.js';
 import * as follows from '../follows.js';
 import { advertise, feedLink } from '../feeds.js';
 import { subscribe } from '../live.js';
+import { exportTools } from '../exports.js';
 import * as notify from '../notify.js';
 import { breadcrumb, byline, loadMore, notice, pageHeading, setTitle, threadBadges } from '../ui.js';
 
@@ -134,7 +135,8 @@ export async function render(root, { params, query, signal, refresh }) {
       follows.followButton('objective', objective.id, state), feedLink('objective', objective.id)),
     h('div', { class: 'objective-layout' },
       h('div', { class: 'objective-side' }, keyActionFilter(objective, active)),
-      h('div', { class: 'objective-main' }, startThread(objective, active), section)));
+      h('div', { class: 'objective-main' }, startThread(objective, active), section)),
+    exportTools('objective', objective.id, objective.id));
 
   advertise('objective', objective.id, TEXT.feedTitle(objective.title), signal);
   if (active) advertise('key_action', active.id, TEXT.feedTitle(active.title), signal);

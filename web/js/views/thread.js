@@ -13,6 +13,7 @@ import { replyForm } from '../composer.js';
 import { consultationBanner, currentConsultation } from '../consultation.js';
 import { postControls } from '../post-actions.js';
 import { threadAdmin } from '../thread-admin.js';
+import { exportTools, manifestSection } from '../exports.js';
 import * as follows from '../follows.js';
 import { advertise, feedLink } from '../feeds.js';
 import { subscribe } from '../live.js';
@@ -324,8 +325,10 @@ export async function render(root, { params, query, signal, refresh }) {
       follows.followButton('thread', thread.id, await followState),
       feedLink('thread', thread.id)),
     thread.consultation ? consultationBanner(thread.consultation, { signal, onChange: onConsultationChange }) : null,
+    manifestSection(thread),
     thread.locked ? notice('This thread is locked: no further contributions can be added.', 'muted') : null,
     staff ? threadAdmin(thread, { objectives, refresh }) : null,
+    exportTools('thread', thread.id, thread.objective_id),
     officialLink,
     postsSection,
     bottomComposer());

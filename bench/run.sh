@@ -296,6 +296,23 @@ bench_db() { # tag label cached-db posts
   wrk_run "$tag.newthread_unfollowed" "$LUA/newthread.lua" "$url" OBJECTIVE=2 SESSIONS="$sessions"
   wrk_run "$tag.notifications" "$LUA/notifications.lua" "$url" SESSIONS="$sessions"
 
+  # The synthesis export of one objective by a moderator (user 2), and the statistics: one request
+  # each, timed by curl; the export's rows are its lines minus the header (bodies may hold line
+  # breaks, so this counts records only approximately: bytes and seconds are exact).
+  local mod tok out
+  mod=$(python3 "$ROOT/bench/client.py" sessions "$url" --first 2 --count 1) || die "cannot sign in the moderator"
+  tok=${mod%%|*}
+  out=$(curl -s -o "$WORK/$tag.export.csv" -w '%{http_code} %{time_total} %{size_download}' \
+    -H "Cookie: forumd_session=$tok" "$url/api/v1/objectives/3/export?format=csv")
+  read -r "R[$tag.export_status]" "R[$tag.export_s]" "R[$tag.export_bytes]" <<<"$out"
+  R[$tag.export_rows]=$(( $(grep -c '^' "$WORK/$tag.export.csv" || echo 1) - 1 ))
+  rm -f "$WORK/$tag.export.csv"
+  out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$url/api/v1/stats")
+  read -r "R[$tag.stats_status]" "R[$tag.stats_s]" <<<"$out"
+  out=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$url/api/v1/stats?objective=3")
+  read -r "R[$tag.stats3_status]" "R[$tag.stats3_s]" <<<"$out"
+  log "  export: ${R[$tag.export_status]} ${R[$tag.export_bytes]} bytes in ${R[$tag.export_s]} s; stats ${R[$tag.stats_s]} s, objective 3 ${R[$tag.stats3_s]} s"
+
   R[$tag.hwm]=$(rss_kb "$pid" VmHWM)
   R[$tag.end_anon]=$(rss_kb "$pid" RssAnon)
   R[$tag.end_file]=$(rss_kb "$pid" RssFile)
@@ -379,6 +396,12 @@ table_db() { # tag
   row "notifications of a follower (read)" "$(fmt_n "${R[$tag.notifications.rps]}")" \
     "$(fmt_ms "${R[$tag.notifications.p50]}")" "$(fmt_ms "${R[$tag.notifications.p99]}")" "" \
     "${R[$tag.notifications.errors]}" "(report: computed when read)" ""
+  local ex_s=${R[$tag.export_s]:-nan}
+  row "export of objective 3 (CSV, moderator)" "$(awk -v r="${R[$tag.export_rows]:-0}" -v t="$ex_s" \
+    'BEGIN { if (t + 0 > 0) printf "%.0f rows/s", r / t; else print "-" }')" "" "" "" \
+    "$([ "${R[$tag.export_status]}" = 200 ] && echo 0 || echo "${R[$tag.export_status]}")" \
+    "(report: ${R[$tag.export_rows]} rows, $(( ${R[$tag.export_bytes]:-0} / 1048576 )) MB in ${ex_s} s)" ""
+  row "statistics, all / objective 3" "${R[$tag.stats_s]} s" "" "" "" "" "(report; ${R[$tag.stats3_s]} s for objective 3)" ""
   local rss=$(( ${R[$tag.idle.rss]:-0} / 1024 ))
   [ "$rss" -lt 100 ] && grep -q "^ready $IDLE_CONNS/$IDLE_CONNS " "$WORK/$tag.idle.idle" && ok=0 || ok=1
   row "RSS, $IDLE_CONNS idle keep-alive conns" "$rss MB" "" "" "" "" \

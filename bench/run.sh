@@ -295,6 +295,8 @@ bench_db() { # tag label cached-db posts
   wrk_run "$tag.newthread_followed" "$LUA/newthread.lua" "$url" OBJECTIVE=1 SESSIONS="$sessions"
   wrk_run "$tag.newthread_unfollowed" "$LUA/newthread.lua" "$url" OBJECTIVE=2 SESSIONS="$sessions"
   wrk_run "$tag.notifications" "$LUA/notifications.lua" "$url" SESSIONS="$sessions"
+  # the write-ahead log after all that writing while reading: bounded by the checkpoints
+  R[$tag.wal]=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
 
   # The synthesis export of one objective by a moderator (user 2), and the statistics: one request
   # each, timed by curl; the export's rows are its CSV records (bodies hold line breaks: a CSV
@@ -402,6 +404,8 @@ table_db() { # tag
     "$([ "${R[$tag.export_status]}" = 200 ] && echo 0 || echo "${R[$tag.export_status]}")" \
     "(report: ${R[$tag.export_rows]} rows, $(( ${R[$tag.export_bytes]:-0} / 1048576 )) MB in ${ex_s} s)" ""
   row "statistics, all / objective 3" "${R[$tag.stats_s]} s" "" "" "" "" "(report; ${R[$tag.stats3_s]} s for objective 3)" ""
+  row "write-ahead log after the writes" "$(( ${R[$tag.wal]:-0} / 1048576 )) MB" "" "" "" "" \
+    "(report; started over past 32 MB, truncated to 64 MB)" ""
   local rss=$(( ${R[$tag.idle.rss]:-0} / 1024 ))
   [ "$rss" -lt 100 ] && grep -q "^ready $IDLE_CONNS/$IDLE_CONNS " "$WORK/$tag.idle.idle" && ok=0 || ok=1
   row "RSS, $IDLE_CONNS idle keep-alive conns" "$rss MB" "" "" "" "" \

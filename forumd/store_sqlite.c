@@ -394,10 +394,20 @@ static int sq_auto_checkpoint(struct fd_store *store, bool on)
     return map_rc(S(store), sqlite3_wal_autocheckpoint(S(store)->db, on ? 1000 : 0));
 }
 
+/* Past this many frames (32 MiB of 4 KiB pages) the log is started over (see sq_checkpoint). */
+enum { WAL_RESTART_FRAMES = 8192 };
+
 static int sq_checkpoint(struct fd_store *store)
 {
+    sqlite3 *db = S(store)->db;
+    int frames = 0, copied = 0;
     /* PASSIVE: copies what it can without waiting for readers or blocking the writer */
-    int rc = sqlite3_wal_checkpoint_v2(S(store)->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
+    /* Readers that never pause keep the log from ever being started over: under posting and
+     * reading together it grew by 90 MB a second and every read slowed down. Past a bound, wait
+     * for the readers of the moment (milliseconds) and start the log over, truncated. */
+    if (rc == SQLITE_OK && frames > WAL_RESTART_FRAMES)
+        rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
     return rc == SQLITE_BUSY ? FD_OK : map_rc(S(store), rc);
 }
 
@@ -1917,7 +1927,8 @@ static const char setup_sql[] = "PRAGMA foreign_keys = ON;"
                                 "PRAGMA synchronous = FULL;"
                                 "PRAGMA cache_size = -16384;"
                                 "PRAGMA mmap_size = 268435456;"
-                                "PRAGMA temp_store = MEMORY;";
+                                "PRAGMA temp_store = MEMORY;"
+                                "PRAGMA journal_size_limit = 67108864;";
 
 struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen)
 {

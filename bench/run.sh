@@ -405,7 +405,7 @@ table_db() { # tag
     "(report: ${R[$tag.export_rows]} rows, $(( ${R[$tag.export_bytes]:-0} / 1048576 )) MB in ${ex_s} s)" ""
   row "statistics, all / objective 3" "${R[$tag.stats_s]} s" "" "" "" "" "(report; ${R[$tag.stats3_s]} s for objective 3)" ""
   row "write-ahead log after the writes" "$(( ${R[$tag.wal]:-0} / 1048576 )) MB" "" "" "" "" \
-    "(report; started over past 32 MB, truncated to 64 MB)" ""
+    "(report; the file is truncated to 64 MB once a checkpoint catches up)" ""
   local rss=$(( ${R[$tag.idle.rss]:-0} / 1024 ))
   [ "$rss" -lt 100 ] && grep -q "^ready $IDLE_CONNS/$IDLE_CONNS " "$WORK/$tag.idle.idle" && ok=0 || ok=1
   row "RSS, $IDLE_CONNS idle keep-alive conns" "$rss MB" "" "" "" "" \

@@ -394,20 +394,12 @@ static int sq_auto_checkpoint(struct fd_store *store, bool on)
     return map_rc(S(store), sqlite3_wal_autocheckpoint(S(store)->db, on ? 1000 : 0));
 }
 
-/* Past this many frames (32 MiB of 4 KiB pages) the log is started over (see sq_checkpoint). */
-enum { WAL_RESTART_FRAMES = 8192 };
-
 static int sq_checkpoint(struct fd_store *store)
 {
-    sqlite3 *db = S(store)->db;
-    int frames = 0, copied = 0;
-    /* PASSIVE: copies what it can without waiting for readers or blocking the writer */
-    int rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, &frames, &copied);
-    /* Readers that never pause keep the log from ever being started over: under posting and
-     * reading together it grew by 90 MB a second and every read slowed down. Past a bound, wait
-     * for the readers of the moment (milliseconds) and start the log over, truncated. */
-    if (rc == SQLITE_OK && frames > WAL_RESTART_FRAMES)
-        rc = sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+    /* PASSIVE: copies what it can without waiting for readers or blocking the writer. Readers that
+     * never pause keep it from reaching the end of the log, which then grows (see README,
+     * Performance); waiting for them (RESTART) held the writer back for hundreds of milliseconds. */
+    int rc = sqlite3_wal_checkpoint_v2(S(store)->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     return rc == SQLITE_BUSY ? FD_OK : map_rc(S(store), rc);
 }
 

@@ -577,7 +577,8 @@ static int sq_session_find(struct fd_store *store, const uint8_t *hash, int64_t 
     return one_row(s, st, session_row, &r);
 }
 
-static int id_and_time(struct fd_sqlite *s, enum q q, int64_t a, int64_t b)
+/* Runs q, which takes two integers (ids, or an id and a time) and returns no rows. */
+static int exec_two_ids(struct fd_sqlite *s, enum q q, int64_t a, int64_t b)
 {
     sqlite3_stmt *st = stmt(s, q);
     if (!st)
@@ -589,7 +590,7 @@ static int id_and_time(struct fd_sqlite *s, enum q q, int64_t a, int64_t b)
 
 static int sq_session_touch(struct fd_store *store, int64_t id, int64_t now)
 {
-    return id_and_time(S(store), Q_SESSION_TOUCH, id, now);
+    return exec_two_ids(S(store), Q_SESSION_TOUCH, id, now);
 }
 
 static int sq_session_delete(struct fd_store *store, int64_t id)
@@ -599,7 +600,7 @@ static int sq_session_delete(struct fd_store *store, int64_t id)
 
 static int sq_sessions_purge(struct fd_store *store, int64_t idle_before, int64_t created_before)
 {
-    return id_and_time(S(store), Q_SESSIONS_PURGE, idle_before, created_before);
+    return exec_two_ids(S(store), Q_SESSIONS_PURGE, idle_before, created_before);
 }
 
 static int sq_token_create(struct fd_store *store, int64_t user_id, const char *name, const uint8_t *hash,
@@ -644,7 +645,7 @@ static int sq_token_find(struct fd_store *store, const uint8_t *hash, int64_t *i
 static int sq_token_delete(struct fd_store *store, int64_t user_id, int64_t token_id)
 {
     struct fd_sqlite *s = S(store);
-    int rc = id_and_time(s, Q_TOKEN_DELETE, token_id, user_id);
+    int rc = exec_two_ids(s, Q_TOKEN_DELETE, token_id, user_id);
     if (rc == FD_OK && sqlite3_changes(s->db) == 0)
         return FD_ENOTFOUND;
     return rc;
@@ -979,11 +980,11 @@ static int insert_post(struct fd_sqlite *s, const struct fd_new_post *in, int64_
     *post_id = sqlite3_last_insert_rowid(s->db);
     if ((rc = exec_id(s, Q_FTS_ADD, *post_id)) != FD_OK)
         return rc;
-    if (new_thread && (rc = id_and_time(s, Q_THREAD_SET_FIRST, in->thread_id, *post_id)) != FD_OK)
+    if (new_thread && (rc = exec_two_ids(s, Q_THREAD_SET_FIRST, in->thread_id, *post_id)) != FD_OK)
         return rc;
-    if ((rc = id_and_time(s, Q_THREAD_BUMP, in->thread_id, now)) != FD_OK)
+    if ((rc = exec_two_ids(s, Q_THREAD_BUMP, in->thread_id, now)) != FD_OK)
         return rc;
-    if (in->official && (rc = id_and_time(s, Q_THREAD_SET_OFFICIAL, in->thread_id, *post_id)) != FD_OK)
+    if (in->official && (rc = exec_two_ids(s, Q_THREAD_SET_OFFICIAL, in->thread_id, *post_id)) != FD_OK)
         return rc;
     st = stmt(s, Q_OBJECTIVE_BUMP);
     if (!st)
@@ -1333,7 +1334,7 @@ static int sq_user_set_role(struct fd_store *store, int64_t user_id, enum fd_rol
     if (rc == FD_OK)
         rc = exec_id(s, Q_SCOPE_CLEAR, user_id);
     for (size_t i = 0; rc == FD_OK && role == FD_ROLE_MODERATOR && i < n; i++)
-        rc = id_and_time(s, Q_SCOPE_ADD, user_id, moderates[i]);
+        rc = exec_two_ids(s, Q_SCOPE_ADD, user_id, moderates[i]);
     return rc;
 }
 
@@ -1621,9 +1622,9 @@ static int sq_notifications_mark(struct fd_store *store, int64_t user_id, const 
     for (size_t i = 0; rc == FD_OK && i < n; i++) {
         /* the kind of id: 4 * post id + 1 for computed ones, 4 * row id + 2 for stored ones */
         if (ids[i] % 4 == 1)
-            rc = id_and_time(s, Q_NOTIF_READ_POST, user_id, ids[i] / 4);
+            rc = exec_two_ids(s, Q_NOTIF_READ_POST, user_id, ids[i] / 4);
         else if (ids[i] % 4 == 2)
-            rc = id_and_time(s, Q_NOTIF_READ_STORED, user_id, ids[i] / 4);
+            rc = exec_two_ids(s, Q_NOTIF_READ_STORED, user_id, ids[i] / 4);
     }
     return rc;
 }

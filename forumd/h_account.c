@@ -35,14 +35,6 @@ static json_t *posts_json(const struct fd_personal *d, const struct fd_viewer *s
     return arr;
 }
 
-static json_t *ids_json(const int64_t *ids, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_integer((json_int_t)ids[i]));
-    return a;
-}
-
 static json_t *account_json(const struct fd_personal *d, int64_t current_session)
 {
     json_t *sessions = json_array(), *tokens = json_array();
@@ -81,13 +73,7 @@ static void my_data_job(struct fd_store *s, void *arg)
         json_object_set_new(doc, "user", fd_user_json(&r->user, &self));
         json_object_set_new(doc, "posts", posts_json(&d, &self));
         json_object_set_new(doc, "flags", flags);
-        json_object_set_new(doc, "follows",
-                            json_pack("{s:o, s:o, s:o}", "objectives",
-                                      ids_json(d.follows.ids[FD_FOLLOW_OBJECTIVE], d.follows.n[FD_FOLLOW_OBJECTIVE]),
-                                      "key_actions",
-                                      ids_json(d.follows.ids[FD_FOLLOW_KEY_ACTION], d.follows.n[FD_FOLLOW_KEY_ACTION]),
-                                      "threads",
-                                      ids_json(d.follows.ids[FD_FOLLOW_THREAD], d.follows.n[FD_FOLLOW_THREAD])));
+        json_object_set_new(doc, "follows", fd_follows_json(&d.follows));
         json_object_set_new(doc, "notifications", notifications);
         json_object_set_new(doc, "generated_at", fd_time_json(fd_now()));
         c->json = fd_json_dump(doc, &c->len);

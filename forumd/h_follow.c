@@ -79,14 +79,6 @@ void h_follow_thread(struct fd_req *r)
         follow(r, FD_FOLLOW_THREAD, id);
 }
 
-static json_t *ids_json(const int64_t *ids, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < n; i++)
-        json_array_append_new(a, json_integer((json_int_t)ids[i]));
-    return a;
-}
-
 void h_me_follows(struct fd_req *r)
 {
     struct fd_follows f = { 0 };
@@ -94,10 +86,7 @@ void h_me_follows(struct fd_req *r)
     if (rc != FD_OK)
         fd_reply_status(r, rc);
     else
-        fd_reply_json(r, 200, json_pack("{s:o, s:o, s:o}", "objectives",
-                                        ids_json(f.ids[FD_FOLLOW_OBJECTIVE], f.n[FD_FOLLOW_OBJECTIVE]), "key_actions",
-                                        ids_json(f.ids[FD_FOLLOW_KEY_ACTION], f.n[FD_FOLLOW_KEY_ACTION]), "threads",
-                                        ids_json(f.ids[FD_FOLLOW_THREAD], f.n[FD_FOLLOW_THREAD])));
+        fd_reply_json(r, 200, fd_follows_json(&f));
     fd_follows_clear(&f);
 }
 
@@ -190,7 +179,7 @@ static int read_txn(struct fd_store *s, void *arg)
 void h_notifications_read(struct fd_req *r)
 {
     struct follow_ctx *c = follow_ctx_new(r);
-    if (r->body_len && fd_req_body_or_reply(r, read_fields, c) < 0)
+    if (fd_req_optional_body_or_reply(r, read_fields, c) < 0)
         return;
     fd_req_write(r, read_txn, followed);
 }

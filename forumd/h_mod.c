@@ -186,16 +186,10 @@ void h_posts_hide(struct fd_req *r)
         fd_req_write(r, post_hide_txn, reply_post);
 }
 
-/* Bodies are optional on actions that need nothing but may say why. */
-static int optional_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out)
-{
-    return r->body_len == 0 ? 0 : fd_req_body_or_reply(r, fields, out);
-}
-
 void h_posts_unhide(struct fd_req *r)
 {
     struct mod_ctx *c = mod_ctx_new(r);
-    if (c && optional_body_or_reply(r, reason_fields, c) == 0)
+    if (c && fd_req_optional_body_or_reply(r, reason_fields, c) == 0)
         fd_req_write(r, post_unhide_txn, reply_post);
 }
 
@@ -483,7 +477,7 @@ void h_users_suspend(struct fd_req *r)
 void h_users_unsuspend(struct fd_req *r)
 {
     struct mod_ctx *c = mod_ctx_new(r);
-    if (c && optional_body_or_reply(r, reason_fields, c) == 0)
+    if (c && fd_req_optional_body_or_reply(r, reason_fields, c) == 0)
         fd_req_write(r, suspend_txn, reply_user); /* until 0: lifted */
 }
 

@@ -504,6 +504,11 @@ int fd_req_id_or_reply(struct fd_req *r, const char *name, int64_t *out)
     return 0;
 }
 
+int fd_req_optional_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out)
+{
+    return r->body_len == 0 ? 0 : fd_req_body_or_reply(r, fields, out);
+}
+
 int fd_req_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out)
 {
     struct fd_json_error err = { 0 };

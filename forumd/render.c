@@ -163,3 +163,11 @@ json_t *fd_notification_json(const struct fd_notification *n, const struct fd_vi
         json_object_set_new(o, "reason", str_or_null(n->reason));
     return o;
 }
+
+json_t *fd_follows_json(const struct fd_follows *f)
+{
+    return json_pack("{s:o, s:o, s:o}", "objectives",
+                     id_list_json(f->ids[FD_FOLLOW_OBJECTIVE], f->n[FD_FOLLOW_OBJECTIVE]), "key_actions",
+                     id_list_json(f->ids[FD_FOLLOW_KEY_ACTION], f->n[FD_FOLLOW_KEY_ACTION]), "threads",
+                     id_list_json(f->ids[FD_FOLLOW_THREAD], f->n[FD_FOLLOW_THREAD]));
+}

@@ -98,6 +98,8 @@ const char *fd_req_query(struct fd_req *r, const char *name);
 int fd_req_id_or_reply(struct fd_req *r, const char *name, int64_t *out);
 /* Parses the body and decodes fields into out. */
 int fd_req_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out);
+/* The same for actions whose body may be left out altogether (nothing to decode, 0). */
+int fd_req_optional_body_or_reply(struct fd_req *r, const struct fd_field *fields, void *out);
 /* ?limit= (1..100, default 20). */
 int fd_req_limit_or_reply(struct fd_req *r, int *limit);
 /* ?cursor= of kind with n keys; *has is false when absent. */

@@ -25,6 +25,8 @@ json_t *fd_revision_json(const struct fd_revision *r, const struct fd_post *p, c
 /* A flag, with its post when f->has_post (the queue: rendered for staff). */
 json_t *fd_flag_json(const struct fd_flag *f, const struct fd_viewer *v);
 json_t *fd_log_entry_json(const struct fd_log_entry *e);
+/* {"objectives": [ids], "key_actions": [ids], "threads": [ids]} */
+json_t *fd_follows_json(const struct fd_follows *f);
 json_t *fd_notification_json(const struct fd_notification *n, const struct fd_viewer *v);
 
 #endif

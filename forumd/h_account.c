@@ -1,6 +1,8 @@
 /* The account holder's own data: everything held about them as one JSON download, and erasure. */
 #include "forumd/handlers.h"
+#include <ctype.h>
 #include "forumd/auth.h"
+#include "forumd/valid.h"
 
 /* ---- GET /me/export ---- */
 
@@ -35,20 +37,31 @@ static json_t *posts_json(const struct fd_personal *d, const struct fd_viewer *s
     return arr;
 }
 
-static json_t *account_json(const struct fd_personal *d, int64_t current_session)
+static json_t *sessions_json(const struct fd_personal *d, int64_t current_session)
 {
-    json_t *sessions = json_array(), *tokens = json_array();
+    json_t *sessions = json_array();
     for (size_t i = 0; i < d->n_sessions; i++)
         json_array_append_new(sessions, json_pack("{s:I, s:o, s:o, s:b}", "id", (json_int_t)d->sessions[i].id,
                                                   "created_at", fd_time_json(d->sessions[i].created_at),
                                                   "last_seen_at", fd_time_json(d->sessions[i].last_seen_at),
                                                   "current", d->sessions[i].id == current_session));
+    return sessions;
+}
+
+static json_t *tokens_json(const struct fd_personal *d)
+{
+    json_t *tokens = json_array();
     for (size_t i = 0; i < d->n_tokens; i++)
         json_array_append_new(tokens, json_pack("{s:I, s:s, s:o, s:o}", "id", (json_int_t)d->tokens[i].id, "name",
                                                 d->tokens[i].name ? d->tokens[i].name : "", "created_at",
                                                 fd_time_json(d->tokens[i].created_at), "last_used_at",
                                                 fd_time_json(d->tokens[i].last_used_at)));
-    return json_pack("{s:o, s:o}", "sessions", sessions, "tokens", tokens);
+    return tokens;
+}
+
+static json_t *account_json(const struct fd_personal *d, int64_t current_session)
+{
+    return json_pack("{s:o, s:o}", "sessions", sessions_json(d, current_session), "tokens", tokens_json(d));
 }
 
 /* On a query worker: a prolific author's data is many rows. */
@@ -170,4 +183,125 @@ void h_me_delete(struct fd_req *r)
         return;
     }
     fd_req_work_or_reply(r, r->app->work, erase_verify, erase_verified);
+}
+
+/* ---- GET /me/tokens: a few indexed rows, read on the loop ---- */
+
+void h_me_tokens(struct fd_req *r)
+{
+    struct fd_personal d = { 0 };
+    int rc = fd_store_credentials(r->loop->store, r->user.id, &d);
+    if (rc != FD_OK)
+        fd_reply_status(r, rc);
+    else
+        fd_reply_json(r, 200, json_pack("{s:o}", "tokens", tokens_json(&d)));
+    fd_personal_clear(&d);
+}
+
+/* ---- PATCH /me: the public profile ---- */
+
+struct profile {
+    struct fd_profile_patch in;
+    char country[3];
+    struct fd_user out;
+};
+
+static void profile_free(void *p)
+{
+    struct profile *c = p;
+    fd_user_clear(&c->out);
+    free(c);
+}
+
+/* An optional profile text: null or "" clears it, anything else is checked like at registration. */
+static int decode_opt(json_t *v, struct fd_opt_text *o, const char *name, size_t lo, size_t hi,
+                      bool (*check)(const char *), struct fd_json_error *err)
+{
+    o->set = true;
+    o->value = NULL;
+    if (json_is_null(v) || (json_is_string(v) && json_string_length(v) == 0))
+        return 0;
+    if (fd_json_text(v, name, lo, hi, FD_NOT_BLANK, &o->value, err) < 0)
+        return -1;
+    if (check && !check(o->value)) {
+        err->status = 400;
+        err->code = "validation_failed";
+        err->field = name;
+        snprintf(err->message, sizeof err->message, "%s is not valid.", name);
+        return -1;
+    }
+    return 0;
+}
+
+static int decode_organisation(json_t *v, void *out, struct fd_json_error *err)
+{
+    return decode_opt(v, out, "organisation", 1, 200, NULL, err);
+}
+
+static int decode_country(json_t *v, void *out, struct fd_json_error *err)
+{
+    return decode_opt(v, out, "country", 2, 2, NULL, err); /* checked once upper-cased */
+}
+
+static int decode_register_id(json_t *v, void *out, struct fd_json_error *err)
+{
+    return decode_opt(v, out, "transparency_register_id", 3, 20, fd_valid_transparency_id, err);
+}
+
+static const struct fd_field profile_fields[] = {
+    FD_TEXT("display_name", struct fd_profile_patch, display_name, 1, 80, FD_OPTIONAL | FD_NOT_BLANK),
+    FD_CUSTOM("organisation", struct fd_profile_patch, organisation, FD_NULLABLE, decode_organisation),
+    FD_CUSTOM("country", struct fd_profile_patch, country, FD_NULLABLE, decode_country),
+    FD_CUSTOM("transparency_register_id", struct fd_profile_patch, register_id, FD_NULLABLE, decode_register_id),
+    FD_FIELDS_END
+};
+
+/* Upper-cases the country and applies the registration rule: Member State accounts name an EU
+ * Member State, so they may change it but not clear it. */
+static int profile_check_country(struct fd_req *r, struct profile *c)
+{
+    struct fd_opt_text *o = &c->in.country;
+    if (o->set && o->value) {
+        c->country[0] = (char)toupper((unsigned char)o->value[0]);
+        c->country[1] = (char)toupper((unsigned char)o->value[1]);
+        o->value = c->country;
+        if (!fd_valid_country(c->country)) {
+            fd_reply_error(r, 400, "validation_failed", "country", "country must be an ISO 3166-1 alpha-2 code.");
+            return -1;
+        }
+    }
+    if (o->set && !strcmp(r->user.stakeholder_type, "member_state") && !(o->value && fd_valid_eu_country(o->value))) {
+        fd_reply_error(r, 400, "validation_failed", "country",
+                       "Member State accounts must give one of the 27 EU Member States as country.");
+        return -1;
+    }
+    return 0;
+}
+
+static int profile_txn(struct fd_store *s, void *arg)
+{
+    struct fd_req *r = arg;
+    struct profile *c = r->ctx;
+    int rc = fd_store_user_update_profile(s, r->user.id, &c->in);
+    return rc == FD_OK ? fd_store_user_get(s, r->user.id, &c->out) : rc;
+}
+
+static void profile_done(struct fd_req *r, int rc)
+{
+    struct profile *c = r->ctx;
+    if (rc != FD_OK) {
+        fd_reply_status(r, rc);
+        return;
+    }
+    fd_gen_bump_all(r->app->gens); /* their name and organisation are on pages of every objective */
+    struct fd_viewer self = fd_mod_viewer(&c->out);
+    fd_reply_json(r, 200, json_pack("{s:o}", "user", fd_user_json(&c->out, &self)));
+}
+
+void h_me_update(struct fd_req *r)
+{
+    struct profile *c = fd_req_ctx(r, sizeof *c, profile_free);
+    if (fd_req_body_or_reply(r, profile_fields, &c->in) < 0 || profile_check_country(r, c) < 0)
+        return;
+    fd_req_write(r, profile_txn, profile_done);
 }

@@ -334,3 +334,24 @@ void h_posts_create(struct fd_req *r)
     c->in.post.body_html = fd_markdown_render(c->in.post.body, strlen(c->in.post.body));
     fd_req_write(r, post_insert, post_inserted);
 }
+
+/* ---- POST /preview: what a post would look like, through the very renderer posts use ---- */
+
+struct preview_in {
+    const char *body;
+};
+
+static const struct fd_field preview_fields[] = {
+    FD_TEXT("body", struct preview_in, body, 1, 50000, FD_REQUIRED),
+    FD_FIELDS_END
+};
+
+void h_preview(struct fd_req *r)
+{
+    struct preview_in *in = fd_req_ctx(r, sizeof *in, free);
+    if (fd_req_body_or_reply(r, preview_fields, in) < 0)
+        return;
+    char *html = fd_markdown_render(in->body, strlen(in->body));
+    fd_reply_json(r, 200, json_pack("{s:s}", "body_html", html ? html : ""));
+    free(html);
+}

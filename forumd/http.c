@@ -611,6 +611,24 @@ static int touch_session(struct fd_store *s, void *arg)
     return fd_store_session_touch(s, v[0], v[1]);
 }
 
+static int touch_token(struct fd_store *s, void *arg)
+{
+    int64_t *v = arg;
+    return fd_store_token_touch(s, v[0], v[1]);
+}
+
+/* Records activity at a coarse grain (a minute), so that reads do not each cost a write. */
+static void touch_later(struct fd_req *r, fd_txn_fn *fn, int64_t id, int64_t last, int64_t grain)
+{
+    int64_t now = fd_now();
+    if (now - last < grain)
+        return;
+    int64_t *v = fd_xmalloc(2 * sizeof *v);
+    v[0] = id;
+    v[1] = now;
+    fd_writer_submit(r->app->writer, NULL, fn, NULL, v);
+}
+
 static int delete_session(struct fd_store *s, void *arg)
 {
     return fd_store_session_delete(s, *(int64_t *)arg);
@@ -636,14 +654,7 @@ static void authenticate_cookie(struct fd_req *r)
         r->session_id = 0;
         return;
     }
-    /* Record activity at a coarse grain, so that reads do not each cost a write. */
-    int64_t grain = cfg->session_idle / 2 < 60 ? cfg->session_idle / 2 : 60;
-    if (now - seen >= grain) {
-        int64_t *v = fd_xmalloc(2 * sizeof *v);
-        v[0] = r->session_id;
-        v[1] = now;
-        fd_writer_submit(r->app->writer, NULL, touch_session, NULL, v);
-    }
+    touch_later(r, touch_session, r->session_id, seen, cfg->session_idle / 2 < 60 ? cfg->session_idle / 2 : 60);
     r->auth = FD_AUTH_COOKIE;
     fd_auth_csrf_token(token, r->csrf);
 }
@@ -652,13 +663,14 @@ static void authenticate_cookie(struct fd_req *r)
 static int authenticate_bearer(struct fd_req *r, const char *h)
 {
     uint8_t hash[FD_TOKEN_HASH_LEN];
-    int64_t token_id = 0;
+    int64_t token_id = 0, last_used = 0;
     if (strncasecmp(h, "Bearer ", 7) != 0 || fd_auth_token_hash(h + 7, hash) < 0 ||
-        fd_store_token_find(r->loop->store, hash, &token_id, &r->user) != FD_OK) {
+        fd_store_token_find(r->loop->store, hash, &token_id, &last_used, &r->user) != FD_OK) {
         fd_user_clear(&r->user);
         fd_reply_error(r, 401, "unauthorized", NULL, "The API token is not valid.");
         return -1;
     }
+    touch_later(r, touch_token, token_id, last_used, 60);
     r->auth = FD_AUTH_BEARER;
     return 0;
 }

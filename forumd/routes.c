@@ -49,6 +49,9 @@ const struct fd_route fd_routes[] = {
     { FD_GET,     "/api/v1/events",                        h_events,             0 },
     { FD_GET,     "/api/v1/me/export",                     h_me_export,          FD_R_AUTH },
     { FD_DELETE,  "/api/v1/me",                            h_me_delete,          FD_R_AUTH | FD_R_CSRF_ONLY },
+    { FD_PATCH,   "/api/v1/me",                            h_me_update,          FD_R_WRITE },
+    { FD_GET,     "/api/v1/me/tokens",                     h_me_tokens,          FD_R_AUTH },
+    { FD_POST,    "/api/v1/preview",                       h_preview,            FD_R_WRITE },
 };
 
 const size_t fd_routes_count = FD_ARRAY_LEN(fd_routes);

@@ -17,7 +17,7 @@
 enum q {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_HEALTH,
     Q_USER_INSERT, Q_USER_GET, Q_USER_BY_EMAIL, Q_USER_SET_HASH,
-    Q_SESSION_INSERT, Q_SESSION_FIND, Q_SESSION_TOUCH, Q_SESSION_DELETE, Q_SESSIONS_PURGE,
+    Q_SESSION_INSERT, Q_SESSION_FIND, Q_SESSION_TOUCH, Q_TOKEN_TOUCH, Q_SESSION_DELETE, Q_SESSIONS_PURGE,
     Q_TOKEN_INSERT, Q_TOKEN_FIND, Q_TOKEN_DELETE,
     Q_OBJECTIVES, Q_OBJECTIVE_BY_ID, Q_OBJECTIVE_BY_SLUG, Q_KEY_ACTIONS, Q_KEY_ACTIONS_OF,
     Q_THREADS_BY_OBJECTIVE, Q_THREADS_BY_KEY_ACTION, Q_THREAD_GET, Q_THREAD_INSERT, Q_THREAD_BUMP,
@@ -28,7 +28,7 @@ enum q {
     Q_REVISION_SAVE, Q_POST_EDIT, Q_REVISIONS, Q_POST_SET_HIDDEN, Q_POST_SET_DELETED,
     Q_THREAD_SET, Q_THREAD_FIRST_POST, Q_OBJECTIVE_RECOUNT,
     Q_FLAG_INSERT, Q_FLAG_GET, Q_FLAGS_OPEN_COUNT, Q_FLAGS_RESOLVE, Q_FLAGS_PAGE,
-    Q_USER_SUSPEND, Q_USER_SET_ROLE, Q_SCOPE_CLEAR, Q_SCOPE_ADD, Q_ADMINS_COUNT,
+    Q_USER_SUSPEND, Q_USER_SET_ROLE, Q_USER_PROFILE, Q_SCOPE_CLEAR, Q_SCOPE_ADD, Q_ADMINS_COUNT,
     Q_LOG_ADD, Q_LOG_PAGE,
     Q_THREAD_SET_FIRST, Q_FOLLOW, Q_UNFOLLOW, Q_FOLLOWS, Q_OBJECTIVE_EXISTS, Q_KEY_ACTION_EXISTS, Q_THREAD_EXISTS,
     Q_N_REPLIES, Q_N_THREAD_POSTS, Q_N_OBJECTIVE_THREADS, Q_N_KEY_ACTION_THREADS, Q_N_STORED, Q_FOLLOWS_SINCE,
@@ -112,8 +112,9 @@ static const char *const sql[Q_COUNT] = {
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
     [Q_SESSIONS_PURGE] = "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
     [Q_TOKEN_INSERT] = "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
-    [Q_TOKEN_FIND] = "SELECT k.id, " USER_COLS_NO_HASH " FROM api_tokens k JOIN users u ON u.id = k.user_id"
+    [Q_TOKEN_FIND] = "SELECT k.id, coalesce(k.last_used_at, 0), " USER_COLS_NO_HASH " FROM api_tokens k JOIN users u ON u.id = k.user_id"
                      " WHERE k.token_hash = ?1",
+    [Q_TOKEN_TOUCH] = "UPDATE api_tokens SET last_used_at = ?2 WHERE id = ?1",
     [Q_TOKEN_DELETE] = "DELETE FROM api_tokens WHERE id = ?1 AND user_id = ?2",
     [Q_OBJECTIVES] = OBJECTIVE_SELECT "ORDER BY number",
     [Q_OBJECTIVE_BY_ID] = OBJECTIVE_SELECT "WHERE id = ?1",
@@ -194,6 +195,11 @@ static const char *const sql[Q_COUNT] = {
                      " ORDER BY f.id DESC LIMIT ?4",
     [Q_USER_SUSPEND] = "UPDATE users SET suspended_until = ?2, suspend_reason = ?3 WHERE id = ?1",
     [Q_USER_SET_ROLE] = "UPDATE users SET role = ?2 WHERE id = ?1",
+    [Q_USER_PROFILE] = "UPDATE users SET display_name = coalesce(?2, display_name),"
+                       " organisation = CASE WHEN ?3 THEN ?4 ELSE organisation END,"
+                       " country = CASE WHEN ?5 THEN ?6 ELSE country END,"
+                       " transparency_register_id = CASE WHEN ?7 THEN ?8 ELSE transparency_register_id END"
+                       " WHERE id = ?1 AND email IS NOT NULL",
     [Q_SCOPE_CLEAR] = "DELETE FROM moderator_objectives WHERE user_id = ?1",
     [Q_SCOPE_ADD] = "INSERT OR IGNORE INTO moderator_objectives(user_id, objective_id) VALUES(?1, ?2)",
     [Q_ADMINS_COUNT] = "SELECT count(*) FROM users WHERE role = 'admin'",
@@ -621,7 +627,7 @@ static int sq_token_create(struct fd_store *store, int64_t user_id, const char *
 }
 
 struct token_row {
-    int64_t *id;
+    int64_t *id, *last_used;
     struct fd_user *user;
 };
 
@@ -629,17 +635,25 @@ static void token_row(sqlite3_stmt *st, void *out)
 {
     struct token_row *r = out;
     *r->id = sqlite3_column_int64(st, 0);
-    read_user(st, 1, r->user);
+    if (r->last_used)
+        *r->last_used = sqlite3_column_int64(st, 1);
+    read_user(st, 2, r->user);
 }
 
-static int sq_token_find(struct fd_store *store, const uint8_t *hash, int64_t *id, struct fd_user *user)
+static int sq_token_find(struct fd_store *store, const uint8_t *hash, int64_t *id, int64_t *last_used,
+                         struct fd_user *user)
 {
     struct fd_sqlite *s = S(store);
     sqlite3_stmt *st = stmt(s, Q_TOKEN_FIND);
     if (st)
         sqlite3_bind_blob(st, 1, hash, FD_TOKEN_HASH_LEN, SQLITE_TRANSIENT);
-    struct token_row r = { id, user };
+    struct token_row r = { id, last_used, user };
     return one_row(s, st, token_row, &r);
+}
+
+static int sq_token_touch(struct fd_store *store, int64_t id, int64_t now)
+{
+    return exec_two_ids(S(store), Q_TOKEN_TOUCH, id, now);
 }
 
 static int sq_token_delete(struct fd_store *store, int64_t user_id, int64_t token_id)
@@ -1688,6 +1702,21 @@ static int all_rows(struct fd_sqlite *s, enum q q, int64_t user_id, size_t elem,
     return rc == SQLITE_DONE ? FD_OK : map_rc(s, rc);
 }
 
+static int sq_credentials(struct fd_store *store, int64_t user_id, struct fd_personal *out)
+{
+    struct fd_sqlite *s = S(store);
+    void *items = NULL;
+    int rc = all_rows(s, Q_MY_SESSIONS, user_id, sizeof(struct fd_session_info), session_info_row, &items,
+                      &out->n_sessions);
+    out->sessions = items;
+    if (rc == FD_OK) {
+        items = NULL;
+        rc = all_rows(s, Q_MY_TOKENS, user_id, sizeof(struct fd_token_info), token_info_row, &items, &out->n_tokens);
+        out->tokens = items;
+    }
+    return rc;
+}
+
 static int sq_personal_data(struct fd_store *store, int64_t user_id, struct fd_personal *out)
 {
     struct fd_sqlite *s = S(store);
@@ -1703,15 +1732,27 @@ static int sq_personal_data(struct fd_store *store, int64_t user_id, struct fd_p
     }
     if (rc == FD_OK)
         rc = sq_follows_list(store, user_id, &out->follows);
-    if (rc == FD_OK) {
-        rc = all_rows(s, Q_MY_SESSIONS, user_id, sizeof(struct fd_session_info), session_info_row, &items,
-                      &out->n_sessions);
-        out->sessions = items;
+    if (rc == FD_OK)
+        rc = sq_credentials(store, user_id, out);
+    return rc;
+}
+
+static int sq_user_update_profile(struct fd_store *store, int64_t user_id, const struct fd_profile_patch *p)
+{
+    struct fd_sqlite *s = S(store);
+    sqlite3_stmt *st = stmt(s, Q_USER_PROFILE);
+    if (!st)
+        return FD_EINTERNAL;
+    const struct fd_opt_text *opt[] = { &p->organisation, &p->country, &p->register_id };
+    sqlite3_bind_int64(st, 1, user_id);
+    bind_text_or_null(st, 2, p->display_name);
+    for (int i = 0; i < 3; i++) {
+        sqlite3_bind_int(st, 3 + 2 * i, opt[i]->set);
+        bind_text_or_null(st, 4 + 2 * i, opt[i]->value);
     }
-    if (rc == FD_OK) {
-        rc = all_rows(s, Q_MY_TOKENS, user_id, sizeof(struct fd_token_info), token_info_row, &items, &out->n_tokens);
-        out->tokens = items;
-    }
+    int rc = exec_q(s, st);
+    if (rc == FD_OK && sqlite3_changes(s->db) == 0)
+        rc = FD_ENOTFOUND;
     return rc;
 }
 
@@ -1877,6 +1918,7 @@ static const struct fd_store_ops sqlite_ops = {
     .sessions_purge = sq_sessions_purge,
     .token_create = sq_token_create,
     .token_find = sq_token_find,
+    .token_touch = sq_token_touch,
     .token_delete = sq_token_delete,
     .objectives_list = sq_objectives_list,
     .objective_get = sq_objective_get,
@@ -1913,6 +1955,8 @@ static const struct fd_store_ops sqlite_ops = {
     .notifications_mark = sq_notifications_mark,
     .notify_moderation = sq_notify_moderation,
     .personal_data = sq_personal_data,
+    .credentials = sq_credentials,
+    .user_update_profile = sq_user_update_profile,
     .user_erase = sq_user_erase,
 };
 

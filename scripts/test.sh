@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the unit and black-box HTTP suites on a normal build, then again on an
+# Runs every test: the unit, black-box HTTP and catalogue checks on a normal build, the browser
+# suite (chromium + playwright-core + axe-core) against it, then the first three again on an
 # AddressSanitizer + UndefinedBehaviorSanitizer build. Warnings are errors here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,4 +16,8 @@ for kind in release asan; do
   echo "== $kind tests"
   (cd "$dir" && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
      ctest --output-on-failure --timeout 900)
+  if [ "$kind" = release ]; then
+    echo "== browser tests"
+    scripts/browser-test.sh "$dir/forumd"
+  fi
 done

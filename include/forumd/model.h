@@ -226,6 +226,18 @@ struct fd_thread_patch {
     const char *reason;
 };
 
+/* PATCH /me: NULL display_name stays; an optional field is changed only when set, and cleared
+ * when its value is NULL. */
+struct fd_opt_text {
+    bool set;
+    const char *value;
+};
+
+struct fd_profile_patch {
+    const char *display_name;
+    struct fd_opt_text organisation, country, register_id;
+};
+
 struct fd_revision {
     char *body;            /* the text before this edit */
     int64_t edited_at;

@@ -47,7 +47,9 @@ struct fd_store_ops {
     int (*sessions_purge)(struct fd_store *s, int64_t idle_before, int64_t created_before);
     int (*token_create)(struct fd_store *s, int64_t user_id, const char *name, const uint8_t *hash, int64_t now,
                         int64_t *id);
-    int (*token_find)(struct fd_store *s, const uint8_t *hash, int64_t *id, struct fd_user *user);
+    /* last_used (may be NULL): when it was last used, 0 = never */
+    int (*token_find)(struct fd_store *s, const uint8_t *hash, int64_t *id, int64_t *last_used, struct fd_user *user);
+    int (*token_touch)(struct fd_store *s, int64_t id, int64_t now);
     int (*token_delete)(struct fd_store *s, int64_t user_id, int64_t token_id);
 
     /* objectives and key actions; an objective is found by id, or by slug when id is 0 */
@@ -114,6 +116,9 @@ struct fd_store_ops {
     /* personal data: everything held about an account; erasure keeps the posts under "Deleted user" */
     int (*personal_data)(struct fd_store *s, int64_t user_id, struct fd_personal *out);
     int (*user_erase)(struct fd_store *s, int64_t user_id);
+    /* the account's sessions and API tokens (no secrets), into out->sessions and out->tokens */
+    int (*credentials)(struct fd_store *s, int64_t user_id, struct fd_personal *out);
+    int (*user_update_profile)(struct fd_store *s, int64_t user_id, const struct fd_profile_patch *p);
     /* full-text search over visible posts, best first; FD_EINVAL if the backend refuses q->match */
     int (*search)(struct fd_store *s, const struct fd_search_query *q, const struct fd_search_after *after, int limit,
                   struct fd_search_list *out);
@@ -157,6 +162,7 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_sessions_purge(s, ...) FD_STORE_CALL(s, sessions_purge, __VA_ARGS__)
 #define fd_store_token_create(s, ...) FD_STORE_CALL(s, token_create, __VA_ARGS__)
 #define fd_store_token_find(s, ...) FD_STORE_CALL(s, token_find, __VA_ARGS__)
+#define fd_store_token_touch(s, ...) FD_STORE_CALL(s, token_touch, __VA_ARGS__)
 #define fd_store_token_delete(s, ...) FD_STORE_CALL(s, token_delete, __VA_ARGS__)
 #define fd_store_objectives_list(s, ...) FD_STORE_CALL(s, objectives_list, __VA_ARGS__)
 #define fd_store_objective_get(s, ...) FD_STORE_CALL(s, objective_get, __VA_ARGS__)
@@ -171,6 +177,8 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_search(s, ...) FD_STORE_CALL(s, search, __VA_ARGS__)
 #define fd_store_personal_data(s, ...) FD_STORE_CALL(s, personal_data, __VA_ARGS__)
 #define fd_store_user_erase(s, ...) FD_STORE_CALL(s, user_erase, __VA_ARGS__)
+#define fd_store_credentials(s, ...) FD_STORE_CALL(s, credentials, __VA_ARGS__)
+#define fd_store_user_update_profile(s, ...) FD_STORE_CALL(s, user_update_profile, __VA_ARGS__)
 #define fd_store_follow_set(s, ...) FD_STORE_CALL(s, follow_set, __VA_ARGS__)
 #define fd_store_follows_list(s, ...) FD_STORE_CALL(s, follows_list, __VA_ARGS__)
 #define fd_store_notifications_page(s, ...) FD_STORE_CALL(s, notifications_page, __VA_ARGS__)

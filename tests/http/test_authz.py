@@ -80,6 +80,9 @@ RULES = {
     "GET /api/v1/me/export": (SIGNED_IN, "/api/v1/me/export", None),
     # without a password: authorized callers get 400, nobody is erased by the walk
     "DELETE /api/v1/me": (SIGNED_IN, "/api/v1/me", None),
+    "PATCH /api/v1/me": (WRITER, "/api/v1/me", {}),
+    "GET /api/v1/me/tokens": (SIGNED_IN, "/api/v1/me/tokens", None),
+    "POST /api/v1/preview": (WRITER, "/api/v1/preview", {"body": "*walk*"}),
 }
 
 

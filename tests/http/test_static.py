@@ -313,3 +313,50 @@ def test_static_server_sigint_exits_0(ctx):
     wait_healthy(srv, "before SIGINT")
     status = srv.stop(signal.SIGINT)
     check(status == 0, f"exit status {status} after SIGINT, want 0")
+
+
+def _check_security_headers(headers, what):
+    """headers: a dict with lower-case names."""
+    csp = headers.get("content-security-policy", "")
+    directives = {d.strip().split(" ")[0]: d.strip() for d in csp.split(";") if d.strip()}
+    for name, want in [("default-src", "default-src 'self'"), ("object-src", "object-src 'none'"),
+                       ("base-uri", "base-uri 'self'"), ("frame-ancestors", "frame-ancestors 'none'")]:
+        check(directives.get(name) == want, f"{what}: CSP {name} is {directives.get(name)!r} in {csp!r}")
+    check("unsafe-inline" not in csp and "unsafe-eval" not in csp and "script-src" not in directives,
+          f"{what}: CSP allows more script than the site's own files: {csp!r}")
+    check(headers.get("x-content-type-options") == "nosniff", f"{what}: X-Content-Type-Options {headers}")
+    check(headers.get("referrer-policy") == "same-origin", f"{what}: Referrer-Policy {headers}")
+
+
+@tests
+def test_security_headers_on_every_kind_of_answer(ctx):
+    """The web front end's pages, its files, the API (answers, errors, 304s), feeds, the event
+    stream and the health check all carry the same strict headers."""
+    c = ctx.client()
+    page = c.get("/")
+    etag = page.header("ETag")
+    answers = {
+        "index": page,
+        "script": c.get("/js/app.js"),
+        "stylesheet": c.get("/css/forum.css"),
+        "catalogue": c.get("/i18n/fr.json"),
+        "304": c.get("/", headers={"If-None-Match": etag}),
+        "missing file": c.get("/no/such/file.js"),
+        "API answer": c.get("/api/v1/objectives"),
+        "API 401": c.get("/api/v1/me"),
+        "API 404": c.get("/api/v1/threads/999999999"),
+        "API 400": c.post("/api/v1/auth/login", raw="{not json"),
+        "feed": c.get("/feeds/objectives/1.atom"),
+        "health": c.get("/healthz"),
+    }
+    check(answers["304"].status == 304, f"If-None-Match on / gave {answers['304'].status}")
+    for what, r in answers.items():
+        _check_security_headers({k.lower(): v for k, v in r.header_list}, what)
+    for what in ("script", "stylesheet", "catalogue"):
+        r = answers[what]
+        check(r.status == 200 and r.header("ETag") and r.header("Cache-Control"),
+              f"{what}: a static file needs ETag and Cache-Control: {r.describe()}")
+    stream = raw_request(ctx.server.host, ctx.server.port,
+                         b"GET /api/v1/events?objective=1 HTTP/1.1\r\nHost: x\r\n\r\n", timeout=1.0)
+    check(stream.status == 200, f"event stream: {stream.data[:200]!r}")
+    _check_security_headers(stream.headers, "event stream")

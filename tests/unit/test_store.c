@@ -422,7 +422,7 @@ Test(store, session_lookup_does_not_load_the_password_hash)
     commit();
     struct fd_user su = { 0 }, tu = { 0 };
     cr_assert_eq(fd_store_session_find(S, h, &id, &created, &seen, &su), FD_OK);
-    cr_assert_eq(fd_store_token_find(S, h, &id, &tu), FD_OK);
+    cr_assert_eq(fd_store_token_find(S, h, &id, NULL, &tu), FD_OK);
     cr_expect_null(su.password_hash, "session_find filled password_hash");
     cr_expect_null(tu.password_hash, "token_find filled password_hash");
     fd_user_clear(&su);
@@ -493,25 +493,25 @@ Test(store, tokens_create_find_delete)
 
     int64_t id = 0;
     struct fd_user tu = { 0 };
-    cr_assert_eq(fd_store_token_find(S, h, &id, &tu), FD_OK);
+    cr_assert_eq(fd_store_token_find(S, h, &id, NULL, &tu), FD_OK);
     cr_assert_eq(id, tid);
     cr_assert_eq(tu.id, u.id);
     cr_assert_str_eq(tu.email, "jack@example.eu");
     fd_user_clear(&tu);
-    cr_assert_eq(fd_store_token_find(S, other, &id, &tu), FD_ENOTFOUND);
+    cr_assert_eq(fd_store_token_find(S, other, &id, NULL, &tu), FD_ENOTFOUND);
     fd_user_clear(&tu);
 
     /* Another user's token is not found, and stays. */
     begin();
     cr_assert_eq(fd_store_token_delete(S, v.id, tid), FD_ENOTFOUND);
     commit();
-    cr_assert_eq(fd_store_token_find(S, h, &id, &tu), FD_OK);
+    cr_assert_eq(fd_store_token_find(S, h, &id, NULL, &tu), FD_OK);
     fd_user_clear(&tu);
 
     begin();
     cr_assert_eq(fd_store_token_delete(S, u.id, tid), FD_OK);
     commit();
-    cr_assert_eq(fd_store_token_find(S, h, &id, &tu), FD_ENOTFOUND);
+    cr_assert_eq(fd_store_token_find(S, h, &id, NULL, &tu), FD_ENOTFOUND);
     fd_user_clear(&tu);
     begin();
     cr_assert_eq(fd_store_token_delete(S, u.id, tid), FD_ENOTFOUND);

@@ -1,6 +1,8 @@
 // The one way the front end talks to forumd. The CSRF token lives only in this module's memory:
 // never in storage, so script on another page or a stolen disk profile cannot read it.
 
+import { language, t } from './i18n.js';
+
 const BASE = '/api/v1';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -23,23 +25,123 @@ export function onSuspended(fn) {
 }
 
 export class ApiError extends Error {
-  constructor(status, code, message, field = null, retryAfter = null) {
+  constructor(status, code, message, field = null, retryAfter = null, detail = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
+    // The server's own (English) wording when the message shown is a translation of it: forms
+    // show it as a detail, marked as English, for what a generic translation cannot say.
+    this.detail = detail;
   }
 }
 
-function waitText(seconds) {
-  if (!Number.isFinite(seconds) || seconds <= 0) return 'a moment';
-  if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`;
-  const minutes = Math.ceil(seconds / 60);
-  return `${minutes} minutes`;
+// One sentence per error code of the API (spec: Conventions), in the reader's language.
+const CODE_TEXT = {
+  bad_request: t('error.bad_request'),
+  invalid_json: t('error.invalid_json'),
+  validation_failed: t('error.validation_failed'),
+  validation_error: t('error.validation_failed'),
+  unauthorized: t('error.unauthorized'),
+  invalid_credentials: t('error.invalid_credentials'),
+  forbidden: t('error.forbidden'),
+  csrf_failed: t('error.csrf_failed'),
+  suspended: t('error.suspended'),
+  not_found: t('error.not_found'),
+  method_not_allowed: t('error.method_not_allowed'),
+  conflict: t('error.conflict'),
+  thread_locked: t('error.thread_locked'),
+  consultation_closed: t('error.consultation_closed'),
+  payload_too_large: t('error.payload_too_large'),
+  rate_limited: t('error.rate_limited'),
+  internal: t('error.internal'),
+  unavailable: t('error.unavailable'),
+  insufficient_storage: t('error.insufficient_storage'),
+};
+
+// The server's messages that say more than their code, word for word, with their translations.
+const KNOWN_MESSAGES = {
+  'An account with this email address exists already.': t('error.msg.emailTaken'),
+  'The email address or password is not correct.': t('error.msg.badLogin'),
+  'The password is not correct.': t('error.msg.wrongPassword'),
+  'Please sign in first.': t('error.msg.signInFirst'),
+  'The API token is not valid.': t('error.msg.badToken'),
+  'Only administrators may do this.': t('error.msg.adminsOnly'),
+  'Only moderators and administrators may do this.': t('error.msg.staffOnly'),
+  'There is nothing at this address.': t('error.msg.nothingHere'),
+  'Member State accounts must give one of the 27 EU Member States as country.': t('error.msg.memberStateCountry'),
+  'country must be an ISO 3166-1 alpha-2 code.': t('error.msg.countryCode'),
+  'You have already flagged this contribution.': t('error.msg.alreadyFlagged'),
+  'You cannot flag your own contribution.': t('error.msg.ownFlag'),
+  'Say what is wrong when the reason is other.': t('error.msg.flagTextNeeded'),
+  'This flag has already been resolved.': t('error.msg.flagResolved'),
+  'This flag is about an objective you do not moderate.': t('error.msg.flagOtherObjective'),
+  'This contribution was hidden by a moderator and cannot be edited.': t('error.msg.hiddenNoEdit'),
+  'A withdrawn contribution cannot be edited.': t('error.msg.withdrawnNoEdit'),
+  'Only the author or a moderator may edit this contribution.': t('error.msg.editNotAllowed'),
+  'Only its author may withdraw a contribution.': t('error.msg.withdrawNotAllowed'),
+  'Only moderators of this objective and administrators may post official answers.': t('error.msg.officialNotAllowed'),
+  'Only moderators of this objective and administrators may open consultations.': t('error.msg.consultationNotAllowed'),
+  'closes_at must be after the opening time.': t('error.msg.closesAfterOpens'),
+  'This key action does not belong to the objective.': t('error.msg.keyActionElsewhere'),
+  "This key action does not belong to the thread's objective.": t('error.msg.keyActionElsewhere'),
+  "You do not moderate this thread's objective.": t('error.msg.notYourObjective'),
+  'You do not moderate the objective to move the thread to.': t('error.msg.moveNotAllowed'),
+  'Only moderators of every objective and administrators suspend accounts.': t('error.msg.suspendNotAllowed'),
+  'You cannot suspend yourself.': t('error.msg.suspendSelf'),
+  'Only an administrator may suspend a moderator or administrator.': t('error.msg.suspendStaff'),
+  'until must be in the future.': t('error.msg.untilPast'),
+  'Only administrators change roles.': t('error.msg.rolesAdminsOnly'),
+  'Only moderators can be limited to objectives.': t('error.msg.scopeModeratorsOnly'),
+  'The forum would be left without an administrator.': t('error.msg.lastAdmin'),
+  'You are the last administrator: make someone else an administrator first.': t('error.msg.lastAdminErase'),
+  'The cursor is not valid; start again from the first page.': t('error.msg.badCursor'),
+  'Your account is suspended.': t('error.suspended'),
+};
+
+// The field-independent part of the server's validation messages ("display_name must be 1 to 80
+// characters long."): the field itself is marked beside its input, so the wording need not name it.
+const VALIDATION = [
+  [/^\S+ must be (\d+) to (\d+) characters long\.$/, (m) => t('error.validation.length', { min: Number(m[1]), max: Number(m[2]) })],
+  [/^\S+ must not be blank\.$/, () => t('error.validation.blank')],
+  [/^\S+ is required\.$/, () => t('error.validation.required')],
+  [/^\S+ is not valid\.$/, () => t('error.validation.invalid')],
+  [/^\S+ must be (a string|a positive integer id|true or false)\.$/, () => t('error.validation.invalid')],
+  [/^\S+ must not contain NUL characters\.$/, () => t('error.validation.nul')],
+  [/^Unknown field /, () => t('error.validation.unknownField')],
+];
+
+// What to say for an error answer: a translation of the server's very message when we know it,
+// then the field-independent validation wordings, then one sentence for the code. English readers
+// get the server's own message in place of the code's generic sentence (it is more precise).
+function describe(code, serverMessage) {
+  if (serverMessage && Object.hasOwn(KNOWN_MESSAGES, serverMessage)) return { message: KNOWN_MESSAGES[serverMessage] };
+  if (serverMessage && (code === 'validation_failed' || code === 'validation_error')) {
+    for (const [re, text] of VALIDATION) {
+      const m = re.exec(serverMessage);
+      if (m) return { message: text(m), detail: serverMessage, fieldIndependent: true };
+    }
+  }
+  if (serverMessage && language() === 'en') return { message: serverMessage };
+  if (Object.hasOwn(CODE_TEXT, code)) {
+    return { message: CODE_TEXT[code], detail: serverMessage || null };
+  }
+  return { message: serverMessage || null };
 }
 
-async function toError(res) {
+function busyText(status, seconds) {
+  const limited = status === 429;
+  if (!Number.isFinite(seconds) || seconds <= 0) return limited ? t('error.rate_limited') : t('error.unavailable');
+  if (seconds < 90) {
+    return limited ? t('error.rate_limited_seconds', { count: seconds }) : t('error.unavailable_seconds', { count: seconds });
+  }
+  const minutes = Math.ceil(seconds / 60);
+  return limited ? t('error.rate_limited_minutes', { count: minutes }) : t('error.unavailable_minutes', { count: minutes });
+}
+
+// Also for answers fetched outside request() (downloads.js checks a file before following its link).
+export async function toError(res) {
   let body = null;
   try {
     body = await res.json();
@@ -49,15 +151,16 @@ async function toError(res) {
   const e = body && body.error ? body.error : {};
   const retry = parseInt(res.headers.get('Retry-After') || '', 10);
   if (res.status === 429 || res.status === 503) {
-    const what = res.status === 429 ? 'Too many requests right now.' : 'The forum is busy right now.';
-    return new ApiError(res.status, e.code || 'rate_limited',
-      `${what} Please wait ${waitText(retry)} and try again; nothing you typed has been lost.`,
-      null, Number.isFinite(retry) ? retry : null);
+    return new ApiError(res.status, e.code || (res.status === 429 ? 'rate_limited' : 'unavailable'),
+      busyText(res.status, retry), null, Number.isFinite(retry) ? retry : null);
   }
-  const fallback = res.status >= 500
-    ? 'The forum had a problem handling this request. Please try again later.'
-    : `The request failed (HTTP ${res.status}).`;
-  return new ApiError(res.status, e.code || 'http_error', e.message || fallback, e.field || null);
+  const code = e.code || 'http_error';
+  const { message, detail = null, fieldIndependent = false } = describe(code, typeof e.message === 'string' ? e.message : '');
+  const fallback = res.status >= 500 ? t('error.internal') : t('error.http', { status: String(res.status) });
+  const err = new ApiError(res.status, code, message || fallback, e.field || null, null, detail);
+  // The wording leaves the field out: right beside its input, but vague anywhere else.
+  err.fieldIndependent = fieldIndependent;
+  return err;
 }
 
 function url(path, query) {
@@ -80,8 +183,7 @@ async function send(method, path, { body, query } = {}) {
   try {
     return await fetch(url(path, query), init);
   } catch {
-    throw new ApiError(0, 'network',
-      'The forum could not be reached. Check your connection and try again; nothing you typed has been lost.');
+    throw new ApiError(0, 'network', t('error.network'));
   }
 }
 

@@ -1,6 +1,7 @@
 // Entry point: learns who is signed in, keeps the header in step, and routes #/ addresses to
 // views. Hash routing means the server needs no fallback routes for the front end.
-import { h, replace } from './dom.js';
+import { h, replace, withNodes } from './dom.js';
+import { languageSwitcher, t, translateStatic } from './i18n.js';
 import * as session from './session.js';
 import * as notify from './notify.js';
 import * as searchBox from './search-box.js';
@@ -37,7 +38,7 @@ const routes = [
 
 const notFound = {
   async render() {
-    const err = new Error('There is no page at this address. It may have been mistyped.');
+    const err = new Error(t('app.notFound.message'));
     throw Object.assign(err, { status: 404 });
   },
 };
@@ -74,22 +75,26 @@ function renderNav(current) {
   const { raw } = parseHash();
   const back = /^#\/(login|register)/.test(raw) ? '' : `?next=${encodeURIComponent(raw)}`;
   replace(navList,
-    link('#/', 'Strategic objectives', 'home'),
-    link('#/stats', 'Statistics', 'stats'),
-    session.isModerator() ? link('#/mod/flags', 'Moderation', 'mod') : null,
+    link('#/', t('app.nav.objectives'), 'home'),
+    link('#/stats', t('app.nav.stats'), 'stats'),
+    session.isModerator() ? link('#/mod/flags', t('app.nav.moderation'), 'mod') : null,
     ...(user
       ? [
         notify.navItem(),
-        link('#/account', 'Your account', 'account'),
-        h('li', { class: 'site-nav-user' }, 'Signed in as ', h('strong', {}, user.display_name)),
-        h('li', {}, h('button', { type: 'button', class: 'nav-button', on: { click: signOut } }, 'Sign out')),
+        link('#/account', t('app.nav.account'), 'account'),
+        h('li', { class: 'site-nav-user' }, withNodes(t('app.signedInAs'), { name: h('strong', {}, user.display_name) })),
+        h('li', {}, h('button', { type: 'button', class: 'nav-button', on: { click: signOut } }, t('app.signOut'))),
       ]
-      : [link(`#/login${back}`, 'Sign in', 'login'), link('#/register', 'Register', 'register')]));
+      : [link(`#/login${back}`, t('app.signIn'), 'login'), link('#/register', t('app.register'), 'register')]));
 }
 
 async function signOut() {
-  await session.signOut();
-  await render();
+  try {
+    await session.signOut();
+  } catch {
+    // The session is forgotten here whatever the server said (session.signOut), so go on.
+  }
+  await render({ message: t('app.signedOut') });
 }
 
 // soft: redraw the current page in place (after a moderator action, say) without the loading
@@ -124,7 +129,7 @@ async function render({ soft = false, focusId = null, message = '' } = {}) {
     });
   } catch (err) {
     if (mine !== generation) return;
-    const title = err.status === 404 ? 'Page not found' : 'This page could not be loaded';
+    const title = err.status === 404 ? t('app.notFound.title') : t('app.loadFailed');
     page.replaceChildren(...errorPage(title, err));
   }
   if (mine !== generation) return;
@@ -158,6 +163,8 @@ document.querySelector('.skip-link').addEventListener('click', (ev) => {
   main.scrollIntoView();
 });
 
+translateStatic();
+document.getElementById('language-switch').replaceChildren(languageSwitcher());
 searchBox.mount(document.getElementById('site-search'));
 session.onChange(() => renderNav(match(parseHash().path).route.nav));
 window.addEventListener('hashchange', render);

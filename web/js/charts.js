@@ -3,6 +3,7 @@
 // anyone can open. The SVGs scale with their viewBox, so they fit a 320 px screen.
 import { h } from './dom.js';
 import { uid } from './forms.js';
+import { formatNumber, t } from './i18n.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -19,7 +20,16 @@ export function s(tag, attrs = {}, ...children) {
   return el;
 }
 
-const num = (n) => (Number(n) || 0).toLocaleString('en-GB');
+const num = (n) => formatNumber(n);
+
+const TEXT = {
+  showTable: t('charts.showTable'),
+  empty: t('charts.empty'),
+  contributions: t('charts.contributions'),
+  category: t('charts.category'),
+  period: t('charts.period'),
+  tableBelow: t('charts.tableBelow'),
+};
 
 // The width of a chart's coordinate space: about the room the chart will have on this screen, so
 // its text is drawn near its nominal size; the viewBox then scales it when the window changes.
@@ -54,9 +64,9 @@ function svgRoot(width, height, title, desc, className) {
 // The numbers behind a chart, in a disclosure so they take no room until asked for.
 function dataTable(caption, headers, rows) {
   return h('details', { class: 'chart-data' },
-    h('summary', {}, 'Show the numbers as a table'),
+    h('summary', {}, TEXT.showTable),
     // Focusable, so a keyboard can scroll a table wider than a small screen.
-    h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': `${caption}: table` },
+    h('div', { class: 'table-scroll', tabindex: '0', role: 'region', 'aria-label': t('charts.tableRegion', { caption }) },
       h('table', { class: 'data-table' },
         h('caption', { class: 'visually-hidden' }, caption),
         h('thead', {}, h('tr', {}, headers.map((t, i) => h('th', { scope: 'col', class: i ? 'num' : false }, t)))),
@@ -65,23 +75,30 @@ function dataTable(caption, headers, rows) {
           r.slice(1).map((c) => h('td', { class: 'num' }, c))))))));
 }
 
-function describe(items, unit) {
+// Sentences for the chart's <desc>: what a sighted reader takes in at a glance.
+function describe(items) {
   const total = items.reduce((a, d) => a + d.value, 0);
-  if (!items.length || !total) return `No ${unit} yet.`;
+  if (!items.length || !total) return TEXT.empty;
   const top = [...items].sort((a, b) => b.value - a.value).slice(0, 3)
-    .map((d) => `${d.label}: ${num(d.value)}`).join('; ');
-  return `${items.length} categories, ${num(total)} ${unit} in all. Largest: ${top}. The table below gives every number.`;
+    .map((d) => t('charts.item', { label: d.label, value: num(d.value) })).join('; ');
+  return [
+    t('charts.categories', { count: items.length }),
+    t('charts.total', { count: total }),
+    t('charts.largest', { list: top }),
+    TEXT.tableBelow,
+  ].join(' ');
 }
 
 // Horizontal bars, one per item ({ label, value }), the label above its bar and the value after it.
-export function barChart({ title, items, unit = 'contributions', labelHeading = 'Category' }) {
+// valueHeading names the numbers' column of the table; every chart here counts contributions.
+export function barChart({ title, items, valueHeading = TEXT.contributions, labelHeading = TEXT.category }) {
   const width = chartWidth(560);
   const rowH = 40;
   const top = 4;
   const height = top + Math.max(1, items.length) * rowH + 4;
   const max = Math.max(1, ...items.map((d) => d.value));
   const room = width - 56; // space left for the value after the longest bar
-  const svg = svgRoot(width, height, title, describe(items, unit), 'chart--bars');
+  const svg = svgRoot(width, height, title, describe(items), 'chart--bars');
   items.forEach((d, i) => {
     const y = top + i * rowH;
     const w = d.value > 0 ? Math.max(2, (d.value / max) * room) : 0;
@@ -90,18 +107,20 @@ export function barChart({ title, items, unit = 'contributions', labelHeading = 
       s('rect', { x: 0, y: y + 18, width: w.toFixed(1), height: 16, class: 'chart-bar' }),
       s('text', { x: (w + 6).toFixed(1), y: y + 31, class: 'chart-value' }, num(d.value)));
   });
-  if (!items.length) svg.append(s('text', { x: 0, y: 24, class: 'chart-label' }, `No ${unit} yet.`));
+  if (!items.length) svg.append(s('text', { x: 0, y: 24, class: 'chart-label' }, TEXT.empty));
   const wrap = h('figure', { class: 'chart-figure' },
     h('figcaption', { class: 'visually-hidden' }, title),
     svg,
-    dataTable(title, [labelHeading, unit.charAt(0).toUpperCase() + unit.slice(1)],
+    dataTable(title, [labelHeading, valueHeading],
       items.map((d) => [d.label, num(d.value)])));
   return wrap;
 }
 
 // Columns over time ({ label, short, value }), oldest first, with a value axis and a line through
 // the tops so the trend reads at a glance. `short` labels the axis; every nth is written out.
-export function columnChart({ title, items, unit = 'contributions', labelHeading = 'Period', extraHeadings = [], extra = () => [] }) {
+export function columnChart({
+  title, items, valueHeading = TEXT.contributions, labelHeading = TEXT.period, extraHeadings = [], extra = () => [],
+}) {
   const width = chartWidth(720);
   const height = width < 400 ? 200 : 260;
   const left = 36;
@@ -113,7 +132,7 @@ export function columnChart({ title, items, unit = 'contributions', labelHeading
   const max = Math.max(1, ...items.map((d) => d.value));
   const step = niceStep(max);
   const axisMax = Math.ceil(max / step) * step;
-  const svg = svgRoot(width, height, title, describeSeries(items, unit), 'chart--columns');
+  const svg = svgRoot(width, height, title, describeSeries(items), 'chart--columns');
   const y = (v) => topPad + plotH - (v / axisMax) * plotH;
   for (let v = 0; v <= axisMax; v += step) {
     svg.append(
@@ -138,19 +157,23 @@ export function columnChart({ title, items, unit = 'contributions', labelHeading
     }
   });
   if (items.length > 1) svg.append(s('polyline', { points: points.join(' '), class: 'chart-line' }));
-  if (!items.length) svg.append(s('text', { x: left + 8, y: topPad + plotH / 2, class: 'chart-label' }, `No ${unit} yet.`));
+  if (!items.length) svg.append(s('text', { x: left + 8, y: topPad + plotH / 2, class: 'chart-label' }, TEXT.empty));
   svg.append(s('text', { x: left + plotW / 2, y: height - 4, class: 'chart-tick', 'text-anchor': 'middle' }, labelHeading));
   return h('figure', { class: 'chart-figure' },
     h('figcaption', { class: 'visually-hidden' }, title),
     svg,
-    dataTable(title, [labelHeading, ...extraHeadings, unit.charAt(0).toUpperCase() + unit.slice(1)],
+    dataTable(title, [labelHeading, ...extraHeadings, valueHeading],
       items.map((d) => [d.label, ...extra(d), num(d.value)])));
 }
 
-function describeSeries(items, unit) {
-  if (!items.length) return `No ${unit} yet.`;
+function describeSeries(items) {
+  if (!items.length) return TEXT.empty;
   const total = items.reduce((a, d) => a + d.value, 0);
   const peak = items.reduce((a, d) => (d.value > a.value ? d : a), items[0]);
-  return `${items.length} periods from ${items[0].label} to ${items[items.length - 1].label}, ${num(total)} ${unit} in all; `
-    + `the busiest was ${peak.label} with ${num(peak.value)}. The table below gives every number.`;
+  return [
+    t('charts.periods', { count: items.length, first: items[0].label, last: items[items.length - 1].label }),
+    t('charts.total', { count: total }),
+    t('charts.busiest', { label: peak.label, count: peak.value }),
+    TEXT.tableBelow,
+  ].join(' ');
 }

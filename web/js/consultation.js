@@ -1,8 +1,9 @@
 // The consultation banner of a thread: its state, the deadline in Brussels time, and a live
 // countdown. Timers stop when the router aborts the page's signal, so leaving the page (or
 // redrawing it) leaves nothing ticking.
-import { h } from './dom.js';
+import { h, withNodes } from './dom.js';
 import { brusselsTimeEl, durationText } from './format.js';
+import { t } from './i18n.js';
 
 // A countdown to `iso`, redrawn every second. onDone runs once when the moment passes, but only
 // if it was still ahead when the countdown started: a page redrawn because of it cannot loop.
@@ -23,7 +24,7 @@ export function countdown(iso, { label, signal, onDone }) {
       value.textContent = durationText(left);
       return;
     }
-    value.textContent = 'any moment now';
+    value.textContent = t('consultation.anyMoment');
     if (timer !== null) {
       stop();
       if (onDone) onDone();
@@ -38,9 +39,9 @@ export function countdown(iso, { label, signal, onDone }) {
 }
 
 const HEADINGS = {
-  open: 'Open consultation',
-  planned: 'Consultation not open yet',
-  closed: 'Consultation closed',
+  open: t('consultation.heading.open'),
+  planned: t('consultation.heading.planned'),
+  closed: t('consultation.heading.closed'),
 };
 
 // onChange: called when the consultation opens or closes while the page is shown.
@@ -48,17 +49,16 @@ export function consultationBanner(c, { signal, onChange } = {}) {
   const state = HEADINGS[c.state] ? c.state : 'closed';
   const body = [];
   if (state === 'open') {
-    body.push(h('p', {}, 'Contributions are welcome until ', brusselsTimeEl(c.closes_at), '.'));
-    body.push(countdown(c.closes_at, { label: 'Time left:', signal, onDone: onChange }));
+    body.push(h('p', {}, withNodes(t('consultation.openUntil'), { date: brusselsTimeEl(c.closes_at) })));
+    body.push(countdown(c.closes_at, { label: t('consultation.timeLeft'), signal, onDone: onChange }));
   } else if (state === 'planned') {
-    body.push(h('p', {}, 'This consultation ',
-      c.opens_at ? ['opens on ', brusselsTimeEl(c.opens_at), ' and '] : null,
-      'closes on ', brusselsTimeEl(c.closes_at), '.'));
-    if (c.opens_at) body.push(countdown(c.opens_at, { label: 'Opens in', signal, onDone: onChange }));
+    body.push(h('p', {}, c.opens_at
+      ? withNodes(t('consultation.plannedOpensCloses'), { opens: brusselsTimeEl(c.opens_at), closes: brusselsTimeEl(c.closes_at) })
+      : withNodes(t('consultation.plannedCloses'), { closes: brusselsTimeEl(c.closes_at) })));
+    if (c.opens_at) body.push(countdown(c.opens_at, { label: t('consultation.opensIn'), signal, onDone: onChange }));
   } else {
     body.push(h('p', { class: 'consultation-closed' },
-      'This consultation closed on ', brusselsTimeEl(c.closes_at),
-      '. No further contributions can be added; the contributions remain available to read.'));
+      withNodes(t('consultation.closedOn'), { date: brusselsTimeEl(c.closes_at) })));
   }
   return h('section', { class: ['consultation', `consultation--${state}`], 'aria-labelledby': 'consultation-heading' },
     h('h2', { class: 'consultation-title', id: 'consultation-heading' }, HEADINGS[state]),

@@ -1,5 +1,6 @@
-// ISO 3166-1 alpha-2 codes. Names come from the browser's Intl data, so the list stays short and
-// spelled the way the reader's browser spells them.
+// ISO 3166-1 alpha-2 codes. Names come from the browser's Intl data in the reader's language, so
+// the list stays short and every country is spelled the way the reader's language spells it.
+import { intlLocale, t } from './i18n.js';
 
 export const EU_STATES = [
   'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE',
@@ -17,33 +18,38 @@ const ALL = (
   'TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
 ).split(' ');
 
-// Greece is "EL" in EU usage but "GR" in ISO 3166-1; the API speaks ISO.
-const FALLBACK_NAMES = { GR: 'Greece', XK: 'Kosovo' };
-
+// Greece is "EL" in EU usage but "GR" in ISO 3166-1; the API speaks ISO. Intl knows both GR and
+// XK (Kosovo); without Intl the code itself is shown.
 let regionNames = null;
 try {
-  regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+  regionNames = new Intl.DisplayNames([intlLocale()], { type: 'region' });
 } catch {
   regionNames = null;
 }
 
+const names = new Map();
+
 export function countryName(code) {
   if (!code) return '';
+  if (names.has(code)) return names.get(code);
+  let name = code;
   try {
-    return (regionNames && regionNames.of(code)) || FALLBACK_NAMES[code] || code;
+    name = (regionNames && regionNames.of(code)) || code;
   } catch {
-    return FALLBACK_NAMES[code] || code;
+    name = code;
   }
+  names.set(code, name);
+  return name;
 }
 
-const byName = (a, b) => countryName(a).localeCompare(countryName(b), 'en');
+const byName = (a, b) => countryName(a).localeCompare(countryName(b), intlLocale());
 
 // Grouped for a <select>: the 27 Member States first, then everyone else, each alphabetical.
 export function countryGroups() {
   const eu = new Set(EU_STATES);
   return [
-    { group: 'EU Member States', options: [...EU_STATES].sort(byName) },
-    { group: 'Other countries and territories', options: ALL.filter((c) => !eu.has(c)).sort(byName) },
+    { group: t('countries.euGroup'), options: [...EU_STATES].sort(byName) },
+    { group: t('countries.otherGroup'), options: ALL.filter((c) => !eu.has(c)).sort(byName) },
   ].map(({ group, options }) => ({
     group,
     options: options.map((code) => ({ value: code, label: countryName(code) })),

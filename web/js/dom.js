@@ -51,3 +51,21 @@ export function setSanitisedHtml(el, html) {
   el.innerHTML = html;
   return el;
 }
+
+// A translated sentence with elements in it: withNodes(text, { date: timeNode }) splits the
+// text at its {date} placeholder (t() leaves placeholders it was not given) and puts the node there,
+// so translators see whole sentences and may move the placeholder where their language needs it.
+export function withNodes(text, nodes) {
+  const out = [];
+  let last = 0;
+  const re = /\{(\w+)\}/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    if (!Object.hasOwn(nodes, m[1])) continue;
+    if (m.index > last) out.push(text.slice(last, m.index));
+    out.push(nodes[m[1]]);
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
+}

@@ -3,6 +3,8 @@
 // one, a quick request asks whether the server will give the file; if not, the reason is shown
 // beside the link instead of leaving the person on a page of raw JSON.
 import { h } from './dom.js';
+import { t } from './i18n.js';
+import { toError } from './api.js';
 
 async function problem(href, unavailable) {
   const controller = new AbortController();
@@ -10,27 +12,21 @@ async function problem(href, unavailable) {
   try {
     res = await fetch(href, { credentials: 'same-origin', headers: { Accept: '*/*' }, signal: controller.signal });
   } catch {
-    return 'The forum could not be reached. Check your connection and try again.';
+    return t('downloads.network');
   }
   if (res.ok) {
     // Only the answer's status was wanted: stop the body, the browser fetches the file itself.
     controller.abort();
     return null;
   }
-  let message = '';
-  try {
-    const body = await res.json();
-    message = body && body.error ? body.error.message : '';
-  } catch {
-    // Not our JSON: fall back on the status below.
-  }
   if (res.status === 404) return unavailable;
-  if (res.status === 401) return 'Your session has ended. Please sign in again to download this file.';
-  return message || `The file could not be downloaded (HTTP ${res.status}).`;
+  if (res.status === 401) return t('downloads.signedOut');
+  const err = await toError(res);
+  return err.message || t('downloads.failed', { status: String(res.status) });
 }
 
 // label: the link text; unavailable: what to say when the server has no such file (404).
-export function downloadLink(href, label, { unavailable = 'This download is not available on this server yet.', className = '' } = {}) {
+export function downloadLink(href, label, { unavailable = t('downloads.unavailable'), className = '' } = {}) {
   const status = h('span', { class: 'download-status', role: 'alert' });
   const link = h('a', { href, class: ['download-link', className], download: '' }, label);
   let busy = false;

@@ -2,12 +2,15 @@
 // <link rel="alternate"> in the document head for feed readers and browser extensions, removed
 // again when the page is left.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
+// The visible text is the same for every feed; the accessible name says what it is a feed of and
+// begins with the visible text (WCAG 2.5.3).
 const TEXT = {
-  link: 'Atom feed',
-  objective: 'of this objective',
-  key_action: 'of this key action',
-  thread: 'of this thread',
+  link: t('feeds.link'),
+  objective: t('feeds.objective'),
+  key_action: t('feeds.keyAction'),
+  thread: t('feeds.thread'),
 };
 
 const PATHS = { objective: 'objectives', key_action: 'key-actions', thread: 'threads' };
@@ -16,12 +19,18 @@ export function feedUrl(kind, id) {
   return `/feeds/${PATHS[kind]}/${encodeURIComponent(id)}.atom`;
 }
 
-// The visible link: icon and "Atom feed", with what it is a feed of for screen readers.
+// The visible link: icon and "Atom feed", named "Atom feed of this objective" (say) for screen readers.
 export function feedLink(kind, id) {
-  return h('a', { href: feedUrl(kind, id), class: 'feed-link', type: 'application/atom+xml' },
-    h('img', { src: '/img/feed.svg', alt: '', width: '16', height: '16', class: 'feed-icon' }),
-    TEXT.link,
-    h('span', { class: 'visually-hidden' }, ` ${TEXT[kind]}`));
+  return h('a', {
+    href: feedUrl(kind, id), class: 'feed-link', type: 'application/atom+xml', 'aria-label': TEXT[kind] || TEXT.link,
+  },
+  h('img', { src: '/img/feed.svg', alt: '', width: '16', height: '16', class: 'feed-icon' }),
+  TEXT.link);
+}
+
+// The title of a feed named for a page's <link rel="alternate">: "Atom feed: <title>".
+export function feedTitle(title) {
+  return t('feeds.title', { title });
 }
 
 // <link rel="alternate" type="application/atom+xml" title=… href=…> for the page, until signal aborts.

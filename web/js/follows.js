@@ -4,23 +4,24 @@
 import { h } from './dom.js';
 import * as api from './api.js';
 import * as session from './session.js';
+import { t } from './i18n.js';
 import { announce } from './ui.js';
 
 const TEXT = {
   objective: {
-    label: 'Follow this objective',
-    on: 'You follow this objective. New threads in it will appear in your notifications.',
-    off: 'You no longer follow this objective.',
+    label: t('follows.objective.label'),
+    on: t('follows.objective.on'),
+    off: t('follows.objective.off'),
   },
   key_action: {
-    label: 'Follow this key action',
-    on: 'You follow this key action. New threads under it will appear in your notifications.',
-    off: 'You no longer follow this key action.',
+    label: t('follows.keyAction.label'),
+    on: t('follows.keyAction.on'),
+    off: t('follows.keyAction.off'),
   },
   thread: {
-    label: 'Follow this thread',
-    on: 'You follow this thread. New contributions to it will appear in your notifications.',
-    off: 'You no longer follow this thread.',
+    label: t('follows.thread.label'),
+    on: t('follows.thread.on'),
+    off: t('follows.thread.off'),
   },
 };
 
@@ -75,15 +76,18 @@ export function loadQuietly() {
 // A toggle button (aria-pressed) for one target. state: what load() resolved to; null gives no
 // button, since following needs a signed-in person and a known state. The label stays the same in
 // both states, as a toggle button's should; the pressed look and a check mark show "following".
-export function followButton(kind, id, state) {
+// options.label replaces the label (a list of followed items says "Follow" beside each name, and
+// options.describedBy names the element that says what is followed).
+export function followButton(kind, id, state, { label: labelText = null, describedBy = null } = {}) {
   if (!state || !session.currentUser() || !KINDS[kind]) return null;
   const text = TEXT[kind];
   const numericId = Number(id);
   let pressed = state[kind].has(numericId);
   let busy = false;
-  const label = h('span', { class: 'follow-label' }, text.label);
+  const label = h('span', { class: 'follow-label' }, labelText || text.label);
   const button = h('button', {
     type: 'button', class: 'button button--secondary button--small follow-button', 'aria-pressed': String(pressed),
+    'aria-describedby': describedBy,
   }, h('span', { class: 'follow-mark', 'aria-hidden': 'true' }), label);
   const status = h('span', { class: 'follow-error', role: 'alert' });
 

@@ -1,11 +1,12 @@
-// Dates and counts, formatted one way everywhere.
+// Dates, durations and counts, formatted one way everywhere, in the reader's language.
 import { h } from './dom.js';
+import { formatNumber, intlLocale, t } from './i18n.js';
 
-const dateTime = new Intl.DateTimeFormat('en-GB', {
+const dateTime = new Intl.DateTimeFormat(intlLocale(), {
   day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit',
 });
 // Deadlines name the time zone: participants sit in several of them.
-const dateTimeZone = new Intl.DateTimeFormat('en-GB', {
+const dateTimeZone = new Intl.DateTimeFormat(intlLocale(), {
   day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short',
 });
 
@@ -19,9 +20,13 @@ export function timeEl(iso, options) {
   return h('time', { datetime: iso, title: formatDateTime(iso, { withZone: true }) }, formatDateTime(iso, options));
 }
 
-export function count(n, singular, plural = `${singular}s`) {
-  const num = Number(n) || 0;
-  return `${num.toLocaleString('en-GB')} ${num === 1 ? singular : plural}`;
+// "12 contributions", "1 thread": the counts pages show most often, as plural-aware messages.
+export function contributionCount(n) {
+  return t('format.contributions', { count: Number(n) || 0 });
+}
+
+export function threadCount(n) {
+  return t('format.threads', { count: Number(n) || 0 });
 }
 
 // Characters as the server counts them (code points), not UTF-16 units.
@@ -29,13 +34,14 @@ export const charLength = (s) => [...s].length;
 
 // Consultation deadlines are set and shown in Brussels time, wherever the reader sits.
 export const BRUSSELS = 'Europe/Brussels';
-const brusselsFormat = new Intl.DateTimeFormat('en-GB', {
+const brusselsFormat = new Intl.DateTimeFormat(intlLocale(), {
   timeZone: BRUSSELS, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit',
   hourCycle: 'h23',
 });
-const brusselsShort = new Intl.DateTimeFormat('en-GB', {
+const brusselsShort = new Intl.DateTimeFormat(intlLocale(), {
   timeZone: BRUSSELS, day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 });
+// Only for reading the wall-clock fields (numbers), so the locale does not matter here.
 const brusselsParts = new Intl.DateTimeFormat('en-GB', {
   timeZone: BRUSSELS, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
   second: '2-digit', hourCycle: 'h23',
@@ -45,7 +51,7 @@ const brusselsParts = new Intl.DateTimeFormat('en-GB', {
 export function formatBrussels(iso, { short = false } = {}) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso || '';
-  return `${(short ? brusselsShort : brusselsFormat).format(d)} Brussels time`;
+  return t('format.brusselsTime', { time: (short ? brusselsShort : brusselsFormat).format(d) });
 }
 
 export function brusselsTimeEl(iso, options) {
@@ -87,6 +93,19 @@ export function isoToBrusselsInput(iso) {
   return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
 }
 
+let andList = null;
+try {
+  andList = new Intl.ListFormat(intlLocale(), { style: 'long', type: 'conjunction' });
+} catch {
+  andList = null;
+}
+
+// "a, b and c" in the reader's language.
+export function listText(items) {
+  if (andList) return andList.format(items);
+  return items.join(', ');
+}
+
 // "2 days, 3 hours and 4 minutes": whole units, seconds only in the last hour.
 export function durationText(ms) {
   const total = Math.max(0, Math.floor(ms / 1000));
@@ -94,11 +113,10 @@ export function durationText(ms) {
   const hours = Math.floor((total % 86400) / 3600);
   const minutes = Math.floor((total % 3600) / 60);
   const seconds = total % 60;
-  const unit = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
   const parts = [];
-  if (days) parts.push(unit(days, 'day'));
-  if (hours || days) parts.push(unit(hours, 'hour'));
-  parts.push(unit(minutes, 'minute'));
-  if (!days && !hours) parts.push(unit(seconds, 'second'));
-  return parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
+  if (days) parts.push(t('format.days', { count: days }));
+  if (hours || days) parts.push(t('format.hours', { count: hours }));
+  parts.push(t('format.minutes', { count: minutes }));
+  if (!days && !hours) parts.push(t('format.seconds', { count: seconds }));
+  return listText(parts);
 }

@@ -1,5 +1,6 @@
 // Labelled fields, the one error display, and the submit cycle every form goes through.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 let seq = 0;
 export const uid = (prefix) => `${prefix}-${++seq}`;
@@ -31,7 +32,7 @@ export function field({ name, label, type = 'text', hint, required = false, opti
     control = h('input', { ...common, type, autocomplete, value });
   }
   const wrap = h('div', { class: 'field' },
-    h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, ' (optional)')),
+    h('label', { for: id }, label, required ? null : h('span', { class: 'optional' }, ` ${t('forms.optional')}`)),
     hint ? h('p', { class: 'hint', id: hintId }, hint) : null,
     control);
   return { wrap, control };
@@ -71,7 +72,14 @@ export function formErrors(form) {
     region.classList.add('is-error');
     region.append(h('p', {}, err.message));
     const control = err.field ? form.elements.namedItem(err.field) : null;
-    if (!(control instanceof HTMLElement)) return;
+    const marks = control instanceof HTMLElement;
+    // A translated message may lose what the server said precisely (and a field-independent one
+    // says which field only beside its input): then add the server's words, marked as English.
+    if (err.detail && err.detail !== err.message && (!err.fieldIndependent || !marks)) {
+      region.append(h('p', { class: 'form-alert-detail' }, `${t('forms.serverDetail')} `,
+        h('span', { lang: 'en' }, err.detail)));
+    }
+    if (!marks) return;
     const note = h('p', { class: 'field-error', id: uid('err') }, err.message);
     const describedBy = control.getAttribute('aria-describedby');
     control.setAttribute('aria-invalid', 'true');
@@ -99,7 +107,7 @@ export function formErrors(form) {
 
 // Runs one submit: local validation, a busy button, then either success or a visible error.
 // `unauthorized` lets composing forms offer a sign-in without discarding what was typed.
-export function onSubmit(form, { errors, button, busyText = 'Sending…', validate, send, unauthorized }) {
+export function onSubmit(form, { errors, button, busyText = t('forms.sending'), validate, send, unauthorized }) {
   form.setAttribute('novalidate', '');
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();

@@ -5,6 +5,8 @@ import { append, h, replace } from './dom.js';
 import * as api from './api.js';
 import * as session from './session.js';
 import { timeEl } from './format.js';
+import { formatNumber, t } from './i18n.js';
+import { uid } from './forms.js';
 import { announce, authorName, badge } from './ui.js';
 
 const POLL_MS = 60 * 1000;
@@ -13,34 +15,19 @@ const PANEL_LIMIT = 8;
 const SOON_MS = 1500;
 
 const TEXT = {
-  button: 'Notifications',
-  panelTitle: 'Notifications',
-  loading: 'Loading notifications…',
-  empty: 'No notifications yet. Follow an objective, a key action or a thread to hear about new contributions.',
-  markAll: 'Mark all as read',
-  markedAll: 'All notifications are marked as read.',
-  seeAll: 'See all notifications',
-  unread: 'Unread',
-  aThread: 'a thread',
-  reason: 'Reason: ',
-  by: 'By ',
-  name: (n) => {
-    if (n <= 0) return 'Notifications, none unread';
-    if (n > 99) return 'Notifications, more than 99 unread';
-    return `Notifications, ${n} unread`;
-  },
-  badge: (n) => (n > 99 ? '99+' : String(n)),
-  arrived: (n) => (n > 99
-    ? 'You have more than 99 unread notifications.'
-    : `You have ${n} unread notification${n === 1 ? '' : 's'}.`),
-  kinds: {
-    new_thread: (title) => `New thread: ${title}`,
-    new_post: (title) => `New reply in ${title}`,
-    reply: (title, actor) => `${actor} replied to you in ${title}`,
-    moderationPost: (title) => `Moderation: your contribution in ${title} was hidden`,
-    moderationAccount: () => 'Moderation: your account was suspended',
-    other: (title) => `Activity in ${title}`,
-  },
+  button: t('notify.button'),
+  panelTitle: t('notify.panelTitle'),
+  loading: t('notify.loading'),
+  empty: t('notify.empty'),
+  markAll: t('notify.markAll'),
+  markedAll: t('notify.markedAll'),
+  seeAll: t('notify.seeAll'),
+  unread: t('notify.unread'),
+  markOne: t('notify.markOne'),
+  markedOne: t('notify.markedOne'),
+  reason: t('notify.reason'),
+  badge: (n) => (n > 99 ? t('notify.badgeMany') : formatNumber(n)),
+  arrived: (n) => (n > 99 ? t('notify.arrivedMany') : t('notify.arrived', { count: n })),
 };
 
 // ---- Wording of one notification, shared with the full page ----
@@ -50,30 +37,42 @@ export function notificationHref(n) {
   return n.post_id ? `#/t/${n.thread_id}?post=${n.post_id}` : `#/t/${n.thread_id}`;
 }
 
+// One sentence per kind, with and without the thread's title (the quotation marks are each
+// language's own, so they are in the messages).
 function sentence(n) {
-  const title = n.thread_title ? `\u201c${n.thread_title}\u201d` : TEXT.aThread;
-  const actor = n.actor ? authorName(n.actor) : '';
-  const k = TEXT.kinds;
+  const title = n.thread_title || '';
+  const actor = n.actor ? authorName(n.actor) : authorName(null, true);
   switch (n.kind) {
-    case 'new_thread': return k.new_thread(title);
-    case 'new_post': return k.new_post(title);
-    case 'reply': return k.reply(title, actor || authorName(null, true));
-    case 'moderation': return n.post_id || n.thread_id ? k.moderationPost(title) : k.moderationAccount();
-    default: return k.other(title);
+    case 'new_thread': return title ? t('notify.kind.newThread', { title }) : t('notify.kind.newThreadUntitled');
+    case 'new_post': return title ? t('notify.kind.newPost', { title }) : t('notify.kind.newPostUntitled');
+    case 'reply': return title ? t('notify.kind.reply', { title, actor }) : t('notify.kind.replyUntitled', { actor });
+    case 'moderation':
+      if (!n.post_id && !n.thread_id) return t('notify.kind.moderationAccount');
+      return title ? t('notify.kind.moderationPost', { title }) : t('notify.kind.moderationPostUntitled');
+    default: return title ? t('notify.kind.other', { title }) : t('notify.kind.otherUntitled');
   }
 }
 
-// Shows a list item of notificationItem() as read.
+// Shows a list item of notificationItem() as read. Its "Mark as read" button goes too; if it had
+// the focus, the item takes it (the full page makes items focusable).
 export function showRead(li) {
   li.classList.remove('is-unread');
   const mark = li.querySelector('.notification-unread');
   if (mark) mark.remove();
+  const button = li.querySelector('.notification-mark');
+  if (button) {
+    const hadFocus = document.activeElement === button;
+    button.remove();
+    if (hadFocus) li.focus();
+  }
 }
 
-// One notification as a list item. Following its link marks it read.
-export function notificationItem(n) {
+// One notification as a list item. Following its link marks it read; with markable, an unread one
+// also has a "Mark as read" button (for notifications without a link, or to clear without reading).
+export function notificationItem(n, { markable = false } = {}) {
   const href = notificationHref(n);
   const text = sentence(n);
+  const titleId = uid('notification-title');
   const li = h('li', { class: ['notification', !n.read && 'is-unread'], dataset: { id: String(n.id) } });
   const link = href ? h('a', { href, class: 'notification-link' }, text) : h('span', { class: 'notification-link' }, text);
   if (href && !n.read) {
@@ -83,16 +82,38 @@ export function notificationItem(n) {
       markRead([n.id]).catch(() => {});
     });
   }
+  let markButton = null;
+  if (markable && !n.read) {
+    markButton = h('button', {
+      type: 'button', class: 'button button--secondary button--small notification-mark', 'aria-describedby': titleId,
+    }, TEXT.markOne);
+    markButton.addEventListener('click', async () => {
+      if (markButton.getAttribute('aria-busy') === 'true') return;
+      markButton.setAttribute('aria-busy', 'true');
+      try {
+        await markRead([n.id]);
+        n.read = true;
+        showRead(li);
+        announce(TEXT.markedOne);
+      } catch (err) {
+        announce(err.message);
+      } finally {
+        markButton.removeAttribute('aria-busy');
+      }
+    });
+  }
   append(li,
-    h('p', { class: 'notification-title' },
+    h('p', { class: 'notification-title', id: titleId },
       n.read ? null : h('span', { class: 'notification-unread' }, badge(TEXT.unread, 'unread'), ' '),
       link),
     h('p', { class: 'meta meta--quiet' },
-      n.actor && n.kind !== 'reply' && n.kind !== 'moderation' ? h('span', {}, TEXT.by, authorName(n.actor)) : null,
+      n.actor && n.kind !== 'reply' && n.kind !== 'moderation'
+        ? h('span', {}, t('notify.by', { name: authorName(n.actor) })) : null,
       h('span', {}, timeEl(n.created_at))),
     n.kind === 'moderation' && n.reason
-      ? h('p', { class: 'notification-reason' }, h('span', { class: 'notification-reason-label' }, TEXT.reason), n.reason)
-      : null);
+      ? h('p', { class: 'notification-reason' }, h('span', { class: 'notification-reason-label' }, TEXT.reason), ' ', n.reason)
+      : null,
+    markButton ? h('p', { class: 'notification-actions' }, markButton) : null);
   return li;
 }
 
@@ -193,6 +214,8 @@ session.onChange((user) => {
 let item = null;
 let button = null;
 let badgeEl = null;
+let badgeNumber = null;
+let badgeWord = null;
 let panelEl = null;
 let panelBody = null;
 let markAllButton = null;
@@ -200,10 +223,13 @@ let panelStatus = null;
 let openState = false;
 let loadSeq = 0;
 
+// The button's name is its visible text plus a hidden word: "Notifications 3 unread". An
+// aria-label that reworded it ("Notifications, 3 unread") would not contain the visible "3", and
+// speech-input users say what they see (WCAG 2.5.3).
 function drawButton() {
   if (!button) return;
-  button.setAttribute('aria-label', TEXT.name(unread));
-  badgeEl.textContent = TEXT.badge(unread);
+  badgeNumber.textContent = TEXT.badge(unread);
+  badgeWord.textContent = ` ${t('notify.unreadWord', { count: unread })}`;
   badgeEl.hidden = unread <= 0;
 }
 
@@ -228,7 +254,7 @@ async function fillPanel() {
     setUnread(res.unread_count);
     const list = res.notifications || [];
     replace(panelBody, list.length
-      ? h('ol', { class: 'notification-list notification-list--panel' }, list.map(notificationItem))
+      ? h('ol', { class: 'notification-list notification-list--panel' }, list.map((n) => notificationItem(n)))
       : h('p', { class: 'notify-empty' }, TEXT.empty));
     markAllButton.hidden = !list.some((n) => !n.read) && unread <= 0;
   } catch (err) {
@@ -247,7 +273,10 @@ function openPanel() {
 }
 
 function build() {
-  badgeEl = h('span', { class: 'notify-badge', 'aria-hidden': 'true', hidden: true });
+  badgeNumber = h('span', {});
+  badgeWord = h('span', { class: 'visually-hidden' });
+  badgeEl = h('span', { class: 'notify-badge-wrap', hidden: true },
+    h('span', { class: 'notify-badge' }, badgeNumber), badgeWord);
   button = h('button', {
     type: 'button', class: 'nav-button notify-button', id: 'notify-button',
     'aria-expanded': 'false', 'aria-controls': 'notify-panel',

@@ -3,6 +3,7 @@
 // Cancel or Escape, so keyboard and screen reader users never lose their place.
 import { h } from './dom.js';
 import { uid } from './forms.js';
+import { t } from './i18n.js';
 
 export function focusFirst(node) {
   const target = node.querySelector('[data-autofocus]')
@@ -69,13 +70,13 @@ export function actionButton(label, onClick, { kind, disclosure = true } = {}) {
 
 // The confirm step of an irreversible action. onConfirm may throw an API error: it is shown in the
 // panel and the panel stays open.
-export function confirmPanel({ title, message, confirmLabel, busyText = 'Working…', danger = true, onConfirm, close }) {
+export function confirmPanel({ title, message, confirmLabel, busyText = t('panel.working'), danger = true, onConfirm, close }) {
   const messageId = uid('confirm');
   const status = h('div', { class: 'form-alert', role: 'alert' });
   const yes = h('button', {
     type: 'button', class: ['button', danger && 'button--danger'], 'aria-describedby': messageId, 'data-autofocus': true,
   }, confirmLabel);
-  const no = h('button', { type: 'button', class: 'button button--secondary', on: { click: close } }, 'Cancel');
+  const no = h('button', { type: 'button', class: 'button button--secondary', on: { click: close } }, t('common.cancel'));
   yes.addEventListener('click', async () => {
     if (yes.disabled) return;
     status.replaceChildren();

@@ -1,7 +1,7 @@
 // What can be done to one contribution besides replying: edit, delete, flag, see earlier
 // versions, and for moderators hide/unhide and suspend its author. Each opens an inline panel in
 // the post's panel slot; the thread view redraws the post from what the server answers.
-import { h } from './dom.js';
+import { h, withNodes } from './dom.js';
 import * as api from './api.js';
 import * as session from './session.js';
 import { buttonRow, field, formErrors, onSubmit, uid } from './forms.js';
@@ -9,11 +9,10 @@ import { brusselsInputToIso, brusselsTimeEl, charLength, isoToBrusselsInput, tim
 import { FLAG_REASONS } from './labels.js';
 import { actionButton, confirmPanel, panel, panelSlot } from './panel.js';
 import { authorName, loading, notice } from './ui.js';
+import { checkBody, editorErrors, markdownField } from './composer.js';
+import { t } from './i18n.js';
 
-const BODY_MAX = 50000;
 const REASON_MAX = 500;
-const MARKDOWN_HINT = 'Formatting uses Markdown: **bold**, *italic*, "> " for a quotation, "- " for a list, '
-  + '[text](https://…) for a link. Up to 50,000 characters.';
 
 // Who may do what with this post, from what the page knows. The server decides in the end; this
 // only spares people buttons that would be refused.
@@ -39,34 +38,33 @@ export function permissions(post, thread) {
   };
 }
 
-const cancelButton = (close) => h('button', { type: 'button', class: 'button button--secondary', on: { click: close } }, 'Cancel');
+const cancelButton = (close) => h('button', { type: 'button', class: 'button button--secondary', on: { click: close } }, t('common.cancel'));
 
 function editPanel(post, { mine, staff, onSaved, close }) {
   const form = h('form', { class: 'form form--wide' });
-  const body = field({
-    name: 'body', label: 'Text of the contribution', type: 'textarea', required: true, rows: 10,
-    value: post.body || '', hint: MARKDOWN_HINT,
+  const body = markdownField({
+    label: t('postActions.editLabel'), rows: 10, value: post.body || '', lang: () => post.language || '',
   });
   const reason = staff && !mine ? field({
-    name: 'reason', label: 'Reason for the edit',
-    hint: 'Recorded in the moderation log. Up to 500 characters.',
+    name: 'reason', label: t('postActions.editReason'),
+    hint: t('postActions.reasonHint', { max: REASON_MAX }),
   }) : null;
-  const save = h('button', { type: 'submit', class: 'button' }, 'Save changes');
-  const errors = formErrors(form);
+  const save = h('button', { type: 'submit', class: 'button' }, t('postActions.saveEdit'));
+  const errors = editorErrors(form, body);
   form.append(body.wrap, ...(reason ? [reason.wrap] : []), errors.region, buttonRow(save, cancelButton(close)));
   body.control.setAttribute('data-autofocus', '');
 
   onSubmit(form, {
     errors,
     button: save,
-    busyText: 'Saving…',
+    busyText: t('postActions.saving'),
     validate: () => {
       const text = body.control.value;
-      if (!text.trim()) return { field: 'body', message: 'The text cannot be empty. To remove the contribution, delete it.' };
-      if (charLength(text) > BODY_MAX) return { field: 'body', message: 'The text is longer than 50,000 characters.' };
-      if (text === post.body) return { field: 'body', message: 'You have not changed anything yet.' };
+      const problem = checkBody(text, mine ? t('postActions.editEmptyOwn') : t('postActions.editEmpty'));
+      if (problem) return problem;
+      if (text === post.body) return { field: 'body', message: t('postActions.editUnchanged') };
       if (reason && charLength(reason.control.value.trim()) > REASON_MAX) {
-        return { field: 'reason', message: 'The reason is longer than 500 characters.' };
+        return { field: 'reason', message: t('postActions.reasonTooLong', { max: REASON_MAX }) };
       }
       return null;
     },
@@ -74,10 +72,10 @@ function editPanel(post, { mine, staff, onSaved, close }) {
       const payload = { body: body.control.value };
       if (reason && reason.control.value.trim()) payload.reason = reason.control.value.trim();
       const res = await api.patch(`/posts/${post.id}`, payload);
-      onSaved(res.post, 'Your changes are saved.');
+      onSaved(res.post, t('postActions.edited'));
     },
   });
-  return panel(mine ? 'Edit your contribution' : 'Edit this contribution as moderator', form);
+  return panel(mine ? t('postActions.editTitleOwn') : t('postActions.editTitleModerator'), form);
 }
 
 function flagPanel(post, { onFlagged, close }) {
@@ -87,98 +85,105 @@ function flagPanel(post, { onFlagged, close }) {
     return { value: r.value, input: h('input', { type: 'radio', name: 'reason', id, value: r.value }), label: r.label, id };
   });
   const group = h('fieldset', { class: 'fieldset' },
-    h('legend', {}, 'What is wrong with this contribution?'),
+    h('legend', {}, t('postActions.flagQuestion')),
     radios.map((r) => h('div', { class: 'field field--check' }, r.input, h('label', { for: r.id }, r.label))));
   const text = field({
-    name: 'text', label: 'Details', type: 'textarea', rows: 3,
-    hint: 'Required if you choose \u201csomething else\u201d. Up to 500 characters. Only the moderators see it.',
+    name: 'text', label: t('postActions.flagDetails'), type: 'textarea', rows: 3,
+    hint: t('postActions.flagDetailsHint', { max: REASON_MAX }),
   });
-  const submit = h('button', { type: 'submit', class: 'button' }, 'Send to the moderators');
+  const submit = h('button', { type: 'submit', class: 'button' }, t('postActions.flagSubmit'));
   const errors = formErrors(form);
   form.append(
-    h('p', { class: 'hint' }, 'The moderators will review the contribution. The author is not told who flagged it.'),
+    h('p', { class: 'hint' }, t('postActions.flagIntro')),
     group, text.wrap, errors.region, buttonRow(submit, cancelButton(close)));
   const chosen = () => (radios.find((r) => r.input.checked) || {}).value || '';
 
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Sending…',
+    busyText: t('postActions.sending'),
     validate: () => {
       const reason = chosen();
-      const t = text.control.value.trim();
+      const details = text.control.value.trim();
       if (!reason) {
         radios[0].input.focus();
-        return { message: 'Choose what is wrong with the contribution.' };
+        return { message: t('postActions.flagNoReason') };
       }
-      if (reason === 'other' && !t) return { field: 'text', message: 'Please explain what is wrong: the details are required for \u201csomething else\u201d.' };
-      if (charLength(t) > REASON_MAX) return { field: 'text', message: 'The details are longer than 500 characters.' };
+      if (reason === 'other' && !details) return { field: 'text', message: t('postActions.flagDetailsMissing') };
+      if (charLength(details) > REASON_MAX) return { field: 'text', message: t('postActions.flagDetailsTooLong', { max: REASON_MAX }) };
       return null;
     },
     send: async () => {
       const payload = { reason: chosen() };
-      const t = text.control.value.trim();
-      if (t) payload.text = t;
+      const details = text.control.value.trim();
+      if (details) payload.text = details;
       await api.post(`/posts/${post.id}/flags`, payload);
       onFlagged();
     },
   });
-  return panel('Flag this contribution for the moderators', form);
+  return panel(t('postActions.flagTitle'), form);
 }
 
 function hidePanel(post, { onSaved, close }) {
   const form = h('form', { class: 'form' });
   const reason = field({
-    name: 'reason', label: 'Reason for hiding', type: 'textarea', rows: 3, required: true,
-    hint: 'Recorded in the moderation log. Up to 500 characters.',
+    name: 'reason', label: t('postActions.hideReason'), type: 'textarea', rows: 3, required: true,
+    hint: t('postActions.reasonHint', { max: REASON_MAX }),
   });
-  const submit = h('button', { type: 'submit', class: 'button button--danger' }, 'Hide contribution');
+  const submit = h('button', { type: 'submit', class: 'button button--danger' }, t('postActions.hideSubmit'));
   const errors = formErrors(form);
   form.append(
-    h('p', { class: 'hint' }, 'The public will see \u201cHidden by a moderator\u201d instead of the text. Moderators can still read it and make it visible again.'),
+    h('p', { class: 'hint' }, t('postActions.hideIntro')),
     reason.wrap, errors.region, buttonRow(submit, cancelButton(close)));
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Hiding…',
+    busyText: t('postActions.hiding'),
     validate: () => {
       const r = reason.control.value.trim();
-      if (!r) return { field: 'reason', message: 'Give a reason for hiding the contribution.' };
-      if (charLength(r) > REASON_MAX) return { field: 'reason', message: 'The reason is longer than 500 characters.' };
+      if (!r) return { field: 'reason', message: t('postActions.hideReasonMissing') };
+      if (charLength(r) > REASON_MAX) return { field: 'reason', message: t('postActions.reasonTooLong', { max: REASON_MAX }) };
       return null;
     },
     send: async () => {
       const res = await api.post(`/posts/${post.id}/hide`, { reason: reason.control.value.trim() });
-      onSaved(res.post, 'The contribution is hidden from the public.');
+      onSaved(res.post, t('postActions.hidden'));
     },
   });
-  return panel('Hide this contribution', form);
+  return panel(t('postActions.hideTitle'), form);
+}
+
+// "Version 2, replaced 3 May 2026, 10:00 by Anna (moderator)".
+function revisionLine(r, i) {
+  const nodes = { version: h('strong', {}, t('postActions.version', { number: i + 1 })), date: timeEl(r.edited_at) };
+  if (r.editor) nodes.name = authorName(r.editor);
+  if (r.editor && r.by_moderator) return withNodes(t('postActions.revisionByModerator'), nodes);
+  if (r.editor) return withNodes(t('postActions.revisionBy'), nodes);
+  if (r.by_moderator) return withNodes(t('postActions.revisionModerator'), nodes);
+  return withNodes(t('postActions.revision'), nodes);
 }
 
 function revisionsPanel(post, close) {
-  const body = h('div', { class: 'revisions', 'aria-live': 'polite', 'aria-busy': 'true' }, loading('Loading earlier versions…'));
+  const body = h('div', { class: 'revisions', 'aria-live': 'polite', 'aria-busy': 'true' }, loading(t('postActions.revisionsLoading')));
   const closeButton = h('button', { type: 'button', class: 'button button--secondary', 'data-autofocus': true, on: { click: close } },
-    'Close earlier versions');
+    t('postActions.revisionsClose'));
   api.get(`/posts/${post.id}/revisions`).then(({ revisions }) => {
     body.removeAttribute('aria-busy');
     if (!revisions.length) {
-      body.replaceChildren(h('p', {}, 'No earlier version is recorded.'));
+      body.replaceChildren(h('p', {}, t('postActions.revisionsNone')));
       return;
     }
     body.replaceChildren(h('ol', { class: 'revision-list' }, revisions.map((r, i) => h('li', { class: 'revision' },
-      h('p', { class: 'meta' },
-        h('strong', {}, `Version ${i + 1}`), ', replaced ', timeEl(r.edited_at),
-        r.editor ? [' by ', authorName(r.editor)] : null,
-        r.by_moderator ? ' (moderator)' : null),
+      h('p', { class: 'meta' }, revisionLine(r, i)),
       // The Markdown source as plain text: revisions come without rendered HTML.
       r.body === null || r.body === undefined
-        ? h('p', { class: 'placeholder' }, 'The text of this version is not available.')
+        ? h('p', { class: 'placeholder' }, t('postActions.revisionUnavailable'))
         : h('pre', { class: 'revision-body' }, r.body)))));
   }).catch((err) => {
     body.removeAttribute('aria-busy');
     body.replaceChildren(notice(err.message, 'error', { role: 'alert' }));
   });
-  return panel('Earlier versions of this contribution', body, h('div', { class: 'form-actions' }, closeButton));
+  return panel(t('postActions.revisionsTitle'), body, h('div', { class: 'form-actions' }, closeButton));
 }
 
 // Suspend or unsuspend the author of a post. The post's user summary does not say whether the
@@ -188,49 +193,49 @@ function participantPanel(author, close) {
   const status = h('div', { class: 'participant-status', role: 'status' });
   const form = h('form', { class: 'form' });
   const until = field({
-    name: 'until', label: 'Suspended until (Brussels time)', type: 'datetime-local', required: true,
+    name: 'until', label: t('postActions.suspendUntil'), type: 'datetime-local', required: true,
     attrs: { min: isoToBrusselsInput(new Date().toISOString()) },
-    hint: 'The person can read and sign in, but cannot write until then.',
+    hint: t('postActions.suspendUntilHint'),
   });
   const reason = field({
-    name: 'reason', label: 'Reason', type: 'textarea', rows: 3, required: true,
-    hint: 'Shown to the person and recorded in the moderation log. Up to 500 characters.',
+    name: 'reason', label: t('postActions.suspendReason'), type: 'textarea', rows: 3, required: true,
+    hint: t('postActions.suspendReasonHint', { max: REASON_MAX }),
   });
-  const submit = h('button', { type: 'submit', class: 'button button--danger' }, 'Suspend');
+  const submit = h('button', { type: 'submit', class: 'button button--danger' }, t('postActions.suspendSubmit'));
   const errors = formErrors(form);
   form.append(until.wrap, reason.wrap, errors.region, buttonRow(submit));
 
   const said = (user, fallback) => {
     const until2 = user && user.suspended_until;
     status.replaceChildren(h('p', {}, until2 && new Date(until2) > new Date()
-      ? [`${name} is suspended until `, brusselsTimeEl(until2), '.']
+      ? withNodes(t('postActions.suspendedUntil'), { name, date: brusselsTimeEl(until2) })
       : fallback));
   };
 
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Suspending…',
+    busyText: t('postActions.suspending'),
     validate: () => {
       const iso = brusselsInputToIso(until.control.value);
-      if (!iso) return { field: 'until', message: 'Choose the date and time the suspension ends.' };
-      if (!(new Date(iso) > new Date())) return { field: 'until', message: 'The end of the suspension must be in the future.' };
+      if (!iso) return { field: 'until', message: t('postActions.suspendUntilMissing') };
+      if (!(new Date(iso) > new Date())) return { field: 'until', message: t('postActions.suspendUntilPast') };
       const r = reason.control.value.trim();
-      if (!r) return { field: 'reason', message: 'Give a reason for the suspension.' };
-      if (charLength(r) > REASON_MAX) return { field: 'reason', message: 'The reason is longer than 500 characters.' };
+      if (!r) return { field: 'reason', message: t('postActions.suspendReasonMissing') };
+      if (charLength(r) > REASON_MAX) return { field: 'reason', message: t('postActions.reasonTooLong', { max: REASON_MAX }) };
       return null;
     },
     send: async () => {
       const res = await api.post(`/users/${author.id}/suspend`, {
         until: brusselsInputToIso(until.control.value), reason: reason.control.value.trim(),
       });
-      said(res.user, `${name} is suspended.`);
+      said(res.user, t('postActions.suspended', { name }));
       reason.control.value = '';
     },
   });
 
   const liftErrors = h('div', { class: 'form-alert', role: 'alert' });
-  const lift = h('button', { type: 'button', class: 'button button--secondary' }, 'Lift the suspension');
+  const lift = h('button', { type: 'button', class: 'button button--secondary' }, t('postActions.liftSubmit'));
   lift.addEventListener('click', async () => {
     if (lift.disabled) return;
     liftErrors.replaceChildren();
@@ -238,7 +243,7 @@ function participantPanel(author, close) {
     lift.disabled = true;
     try {
       const res = await api.post(`/users/${author.id}/unsuspend`, {});
-      said(res.user, `${name} is no longer suspended.`);
+      said(res.user, t('postActions.lifted', { name }));
     } catch (err) {
       liftErrors.classList.add('is-error');
       liftErrors.append(h('p', {}, err.message));
@@ -246,14 +251,14 @@ function participantPanel(author, close) {
       lift.disabled = false;
     }
   });
-  const done = h('button', { type: 'button', class: 'link-button', on: { click: close } }, 'Close');
+  const done = h('button', { type: 'button', class: 'link-button', on: { click: close } }, t('postActions.close'));
 
-  return panel(`Participant: ${name}`,
+  return panel(t('postActions.participantTitle', { name }),
     status,
-    h('h4', { class: 'panel-subtitle' }, 'Suspend'),
+    h('h4', { class: 'panel-subtitle' }, t('postActions.suspendHeading')),
     form,
-    h('h4', { class: 'panel-subtitle' }, 'Lift a suspension'),
-    h('p', { class: 'hint' }, `If ${name} is suspended, this ends the suspension now.`),
+    h('h4', { class: 'panel-subtitle' }, t('postActions.liftHeading')),
+    h('p', { class: 'hint' }, t('postActions.liftHint', { name })),
     liftErrors,
     h('div', { class: 'form-actions' }, lift, done));
 }
@@ -270,28 +275,28 @@ export function postControls(post, { thread, onChange }) {
   };
 
   if (can.edit) {
-    actions.push(actionButton('Edit', (btn) => slot.open(btn,
+    actions.push(actionButton(t('postActions.edit'), (btn) => slot.open(btn,
       (close) => editPanel(post, { mine: can.mine, staff: can.staff, onSaved: saved, close }))));
   }
   if (can.remove) {
-    actions.push(actionButton('Delete', (btn) => slot.open(btn, (close) => confirmPanel({
-      title: 'Delete your contribution?',
-      message: 'Its text will be removed for everyone and it will show as withdrawn by its author. This cannot be undone.',
-      confirmLabel: 'Yes, delete it',
-      busyText: 'Deleting…',
+    actions.push(actionButton(t('postActions.withdraw'), (btn) => slot.open(btn, (close) => confirmPanel({
+      title: t('postActions.withdrawTitle'),
+      message: t('postActions.withdrawMessage'),
+      confirmLabel: t('postActions.withdrawConfirm'),
+      busyText: t('postActions.withdrawing'),
       close,
       onConfirm: async () => {
         await api.del(`/posts/${post.id}`);
-        saved({ ...post, deleted: true, body: null, body_html: null }, 'Your contribution is deleted.');
+        saved({ ...post, deleted: true, body: null, body_html: null }, t('postActions.withdrawn'));
       },
     })), { kind: 'danger' }));
   }
   if (can.flag) {
-    const flagButton = actionButton('Flag', (btn) => slot.open(btn, (close) => flagPanel(post, {
+    const flagButton = actionButton(t('postActions.flag'), (btn) => slot.open(btn, (close) => flagPanel(post, {
       close,
       onFlagged: () => {
         slot.close({ restoreFocus: false });
-        const done = h('span', { class: 'action-done', tabindex: '-1' }, 'Flagged: thank you, the moderators will review it');
+        const done = h('span', { class: 'action-done', tabindex: '-1' }, t('postActions.flagged'));
         flagButton.replaceWith(done);
         done.focus();
       },
@@ -299,19 +304,19 @@ export function postControls(post, { thread, onChange }) {
     actions.push(flagButton);
   }
   if (can.hide) {
-    actions.push(actionButton('Hide', (btn) => slot.open(btn, (close) => hidePanel(post, { onSaved: saved, close })),
+    actions.push(actionButton(t('postActions.hide'), (btn) => slot.open(btn, (close) => hidePanel(post, { onSaved: saved, close })),
       { kind: 'danger' }));
   }
   if (can.unhide) {
-    const unhide = actionButton('Unhide', async () => {
+    const unhide = actionButton(t('postActions.unhide'), async () => {
       if (unhide.disabled) return;
       unhide.disabled = true;
       try {
         const res = await api.post(`/posts/${post.id}/unhide`, {});
-        saved(res.post, 'The contribution is visible to everyone again.');
+        saved(res.post, t('postActions.unhidden'));
       } catch (err) {
         unhide.disabled = false;
-        slot.open(unhide, () => panel('The contribution could not be made visible',
+        slot.open(unhide, () => panel(t('postActions.unhideFailed'),
           notice(err.message, 'error', { role: 'alert' })));
       }
     }, { disclosure: false });
@@ -319,14 +324,14 @@ export function postControls(post, { thread, onChange }) {
   }
 
   const revisionsButton = can.revisions
-    ? actionButton('Show earlier versions', (btn) => slot.open(btn, (close) => revisionsPanel(post, close)))
+    ? actionButton(t('postActions.revisions'), (btn) => slot.open(btn, (close) => revisionsPanel(post, close)))
     : null;
 
   let nameNode = null;
   if (can.suspend) {
     nameNode = h('button', {
       type: 'button', class: 'link-button byline-name byline-menu', 'aria-expanded': 'false',
-    }, authorName(post.author), h('span', { class: 'visually-hidden' }, ': participant actions'));
+    }, authorName(post.author), h('span', { class: 'visually-hidden' }, t('postActions.participantActions')));
     nameNode.addEventListener('click', () => slot.open(nameNode, (close) => participantPanel(post.author, close)));
   }
 

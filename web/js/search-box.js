@@ -1,6 +1,7 @@
 // The search box in the header of every page. It leads to the search page (#/search?q=), which
 // does the searching and explains the syntax; here the box only keeps in step with the address.
 import { h } from './dom.js';
+import { t } from './i18n.js';
 
 let input = null;
 
@@ -9,10 +10,10 @@ export function mount(container) {
     type: 'search', id: 'site-search-q', name: 'q', class: 'site-search-input', maxlength: '256',
     autocomplete: 'off', spellcheck: 'false',
   });
-  const form = h('form', { class: 'site-search', role: 'search', 'aria-label': 'Search the forum' },
-    h('label', { for: 'site-search-q', class: 'visually-hidden' }, 'Search the contributions'),
+  const form = h('form', { class: 'site-search', role: 'search', 'aria-label': t('searchBox.region') },
+    h('label', { for: 'site-search-q', class: 'visually-hidden' }, t('searchBox.label')),
     input,
-    h('button', { type: 'submit', class: 'site-search-button' }, 'Search'));
+    h('button', { type: 'submit', class: 'site-search-button' }, t('searchBox.submit')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const q = input.value.trim();

@@ -69,6 +69,14 @@ export async function signIn(email, password) {
   return res.user;
 }
 
+// The profile changed (PATCH /me answered with the new user): same session, new details, so the
+// header shows the new name at once.
+export function updateUser(nextUser) {
+  if (!user || !nextUser) return;
+  user = { ...user, ...nextUser };
+  listeners.forEach((fn) => fn(user));
+}
+
 // The account is gone (erased): forget it without asking the server.
 export function forget() {
   set(null, null);

@@ -2,12 +2,13 @@
 import { append, h, clear } from './dom.js';
 import { field, formErrors, onSubmit, buttonRow } from './forms.js';
 import * as session from './session.js';
+import { t } from './i18n.js';
 
-export function signInForm({ onSignedIn, submitLabel = 'Sign in' }) {
+export function signInForm({ onSignedIn, submitLabel = t('login.submit') }) {
   const form = h('form', { class: 'form' });
-  const email = field({ name: 'email', label: 'Email address', type: 'email', required: true, autocomplete: 'username' });
+  const email = field({ name: 'email', label: t('login.email'), type: 'email', required: true, autocomplete: 'username' });
   const password = field({
-    name: 'password', label: 'Password', type: 'password', required: true, autocomplete: 'current-password',
+    name: 'password', label: t('login.password'), type: 'password', required: true, autocomplete: 'current-password',
   });
   const button = h('button', { type: 'submit', class: 'button' }, submitLabel);
   const errors = formErrors(form);
@@ -16,10 +17,10 @@ export function signInForm({ onSignedIn, submitLabel = 'Sign in' }) {
   onSubmit(form, {
     errors,
     button,
-    busyText: 'Signing in…',
+    busyText: t('login.busy'),
     validate: () => {
-      if (!email.control.value.trim()) return { field: 'email', message: 'Enter your email address.' };
-      if (!password.control.value) return { field: 'password', message: 'Enter your password.' };
+      if (!email.control.value.trim()) return { field: 'email', message: t('login.emailMissing') };
+      if (!password.control.value) return { field: 'password', message: t('login.passwordMissing') };
       return null;
     },
     send: async () => {
@@ -35,14 +36,14 @@ export function signInForm({ onSignedIn, submitLabel = 'Sign in' }) {
 // since forms cannot nest) and, once signed in, tells the person to press publish again.
 export function reauthHandler(slot, errors, submitButton) {
   return () => {
-    errors.info('Your session has ended. Your text is kept: sign in again below, then publish.');
-    const panel = h('section', { class: 'reauth', 'aria-label': 'Sign in again' },
-      h('h2', { class: 'reauth-title' }, 'Sign in again to publish'),
+    errors.info(t('login.reauth.ended'));
+    const panel = h('section', { class: 'reauth', 'aria-label': t('login.reauth.label') },
+      h('h2', { class: 'reauth-title' }, t('login.reauth.title')),
       signInForm({
-        submitLabel: 'Sign in and return to my text',
+        submitLabel: t('login.reauth.submit'),
         onSignedIn: () => {
           clear(slot);
-          errors.info('You are signed in again. Press the button below to publish your text.');
+          errors.info(t('login.reauth.done'));
           submitButton.focus();
         },
       }));

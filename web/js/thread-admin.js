@@ -7,118 +7,123 @@ import * as session from './session.js';
 import { buttonRow, field, formErrors, onSubmit } from './forms.js';
 import { brusselsInputToIso, charLength, isoToBrusselsInput } from './format.js';
 import { confirmPanel, panel, panelSlot } from './panel.js';
+import { t } from './i18n.js';
 
 const TITLE_MAX = 200;
 const REASON_MAX = 500;
 
 const reasonField = () => field({
-  name: 'reason', label: 'Reason', hint: 'Recorded in the moderation log. Up to 500 characters.',
+  name: 'reason', label: t('threadAdmin.reason'), hint: t('threadAdmin.reasonHint', { max: REASON_MAX }),
 });
 
 const reasonProblem = (reason) => (charLength(reason.control.value.trim()) > REASON_MAX
-  ? { field: 'reason', message: 'The reason is longer than 500 characters.' } : null);
+  ? { field: 'reason', message: t('threadAdmin.reasonTooLong', { max: REASON_MAX }) } : null);
 
 function withReason(payload, reason) {
   const r = reason.control.value.trim();
   return r ? { ...payload, reason: r } : payload;
 }
 
-const cancelButton = (close) => h('button', { type: 'button', class: 'button button--secondary', on: { click: close } }, 'Cancel');
+const cancelButton = (close) => h('button', { type: 'button', class: 'button button--secondary', on: { click: close } }, t('common.cancel'));
 
 function renamePanel(thread, { save, close }) {
   const form = h('form', { class: 'form' });
-  const title = field({ name: 'title', label: 'New title', required: true, value: thread.title, hint: 'Up to 200 characters.' });
+  const title = field({
+    name: 'title', label: t('threadAdmin.newTitle'), required: true, value: thread.title,
+    hint: t('threadAdmin.titleHint', { max: TITLE_MAX }),
+  });
   const reason = reasonField();
-  const submit = h('button', { type: 'submit', class: 'button' }, 'Rename thread');
+  const submit = h('button', { type: 'submit', class: 'button' }, t('threadAdmin.renameSubmit'));
   const errors = formErrors(form);
   form.append(title.wrap, reason.wrap, errors.region, buttonRow(submit, cancelButton(close)));
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Renaming…',
+    busyText: t('threadAdmin.renaming'),
     validate: () => {
-      const t = title.control.value.trim();
-      if (!t) return { field: 'title', message: 'The title cannot be empty.' };
-      if (charLength(t) > TITLE_MAX) return { field: 'title', message: 'The title is longer than 200 characters.' };
-      if (t === thread.title) return { field: 'title', message: 'This is the current title.' };
+      const text = title.control.value.trim();
+      if (!text) return { field: 'title', message: t('threadAdmin.titleEmpty') };
+      if (charLength(text) > TITLE_MAX) return { field: 'title', message: t('threadAdmin.titleTooLong', { max: TITLE_MAX }) };
+      if (text === thread.title) return { field: 'title', message: t('threadAdmin.titleSame') };
       return reasonProblem(reason);
     },
-    send: () => save(withReason({ title: title.control.value.trim() }, reason), 'thread-admin-rename', 'The thread is renamed.'),
+    send: () => save(withReason({ title: title.control.value.trim() }, reason), 'thread-admin-rename', t('threadAdmin.renamed')),
   });
-  return panel('Rename the thread', form);
+  return panel(t('threadAdmin.renameTitle'), form);
 }
 
 function movePanel(thread, objectives, { save, close }) {
   const form = h('form', { class: 'form' });
   const targets = objectives.filter((o) => o.id === thread.objective_id || session.moderates(o.id));
   const objective = field({
-    name: 'objective_id', label: 'Strategic objective', type: 'select', required: true,
-    options: targets.map((o) => ({ value: String(o.id), label: `${o.number}. ${o.title}` })),
+    name: 'objective_id', label: t('threadAdmin.objective'), type: 'select', required: true,
+    options: targets.map((o) => ({ value: String(o.id), label: t('threadAdmin.objectiveOption', { number: o.number, title: o.title }) })),
     value: String(thread.objective_id),
   });
-  const keyAction = field({ name: 'key_action_id', label: 'Key action', type: 'select' });
+  const keyAction = field({ name: 'key_action_id', label: t('threadAdmin.keyAction'), type: 'select' });
   const fillKeyActions = (keep) => {
     const o = objectives.find((x) => String(x.id) === objective.control.value);
-    keyAction.control.replaceChildren(h('option', { value: '' }, 'The objective as a whole'),
+    keyAction.control.replaceChildren(h('option', { value: '' }, t('threadAdmin.wholeObjective')),
       ...(o ? o.key_actions : []).map((k) => h('option', { value: String(k.id) }, k.title)));
     keyAction.control.value = keep && thread.key_action_id ? String(thread.key_action_id) : '';
   };
   fillKeyActions(true);
   objective.control.addEventListener('change', () => fillKeyActions(String(thread.objective_id) === objective.control.value));
   const reason = reasonField();
-  const submit = h('button', { type: 'submit', class: 'button' }, 'Move thread');
+  const submit = h('button', { type: 'submit', class: 'button' }, t('threadAdmin.moveSubmit'));
   const errors = formErrors(form);
   form.append(objective.wrap, keyAction.wrap, reason.wrap, errors.region, buttonRow(submit, cancelButton(close)));
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Moving…',
+    busyText: t('threadAdmin.moving'),
     validate: () => {
       const sameObjective = Number(objective.control.value) === thread.objective_id;
       const ka = keyAction.control.value ? Number(keyAction.control.value) : null;
       if (sameObjective && ka === (thread.key_action_id || null)) {
-        return { field: 'objective_id', message: 'Choose another objective or key action: the thread is already there.' };
+        return { field: 'objective_id', message: t('threadAdmin.moveSame') };
       }
       return reasonProblem(reason);
     },
     send: () => {
       const payload = { key_action_id: keyAction.control.value ? Number(keyAction.control.value) : null };
       if (Number(objective.control.value) !== thread.objective_id) payload.objective_id = Number(objective.control.value);
-      return save(withReason(payload, reason), 'thread-admin-move', 'The thread is moved.');
+      return save(withReason(payload, reason), 'thread-admin-move', t('threadAdmin.moved'));
     },
   });
-  return panel('Move the thread', form);
+  return panel(t('threadAdmin.moveTitle'), form);
 }
 
 function consultationPanel(thread, { save, close }) {
   const c = thread.consultation;
   const form = h('form', { class: 'form' });
   const closes = field({
-    name: 'closes_at', label: 'Closes on (Brussels time)', type: 'datetime-local', required: true,
+    name: 'closes_at', label: t('threadAdmin.closesAt'), type: 'datetime-local', required: true,
     value: c ? isoToBrusselsInput(c.closes_at) : '',
-    hint: 'Contributions are accepted until this moment. Read as Brussels time, whatever your own time zone.',
+    hint: t('threadAdmin.closesAtHint'),
   });
   const opens = field({
-    name: 'opens_at', label: 'Opens on (Brussels time)', type: 'datetime-local',
+    name: 'opens_at', label: t('threadAdmin.opensAt'), type: 'datetime-local',
     value: c && c.opens_at ? isoToBrusselsInput(c.opens_at) : '',
-    hint: 'Leave empty to open it at once.',
+    hint: t('threadAdmin.opensAtHint'),
   });
   const reason = reasonField();
-  const submit = h('button', { type: 'submit', class: 'button' }, c ? 'Save the consultation' : 'Open the consultation');
+  const submit = h('button', { type: 'submit', class: 'button' },
+    c ? t('threadAdmin.consultationSave') : t('threadAdmin.consultationCreate'));
   const errors = formErrors(form);
   form.append(closes.wrap, opens.wrap, reason.wrap, errors.region, buttonRow(submit, cancelButton(close)));
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Saving…',
+    busyText: t('threadAdmin.saving'),
     validate: () => {
       const closesAt = brusselsInputToIso(closes.control.value);
       const opensAt = brusselsInputToIso(opens.control.value);
-      if (!closesAt) return { field: 'closes_at', message: 'Choose the date and time the consultation closes.' };
-      if (opens.control.value && !opensAt) return { field: 'opens_at', message: 'Enter a complete opening date and time.' };
-      if (!(new Date(closesAt) > new Date())) return { field: 'closes_at', message: 'The closing time must be in the future.' };
+      if (!closesAt) return { field: 'closes_at', message: t('threadAdmin.closesMissing') };
+      if (opens.control.value && !opensAt) return { field: 'opens_at', message: t('threadAdmin.opensIncomplete') };
+      if (!(new Date(closesAt) > new Date())) return { field: 'closes_at', message: t('threadAdmin.closesInPast') };
       if (opensAt && !(new Date(opensAt) < new Date(closesAt))) {
-        return { field: 'opens_at', message: 'The consultation must open before it closes.' };
+        return { field: 'opens_at', message: t('threadAdmin.opensAfterCloses') };
       }
       return reasonProblem(reason);
     },
@@ -128,7 +133,7 @@ function consultationPanel(thread, { save, close }) {
       if (opensAt) consultation.opens_at = opensAt;
       try {
         await save(withReason({ consultation }, reason), 'thread-admin-consultation',
-          c ? 'The consultation is changed.' : 'The consultation is set up.');
+          c ? t('threadAdmin.consultationChanged') : t('threadAdmin.consultationSetUp'));
       } catch (err) {
         // The server may name the field with its object ("consultation.closes_at").
         const m = /(closes_at|opens_at)$/.exec(err.field || '');
@@ -137,7 +142,7 @@ function consultationPanel(thread, { save, close }) {
       }
     },
   });
-  return panel(c ? 'Change the consultation' : 'Run this thread as a consultation', form);
+  return panel(c ? t('threadAdmin.consultationChangeTitle') : t('threadAdmin.consultationCreateTitle'), form);
 }
 
 // refresh: the router's soft redraw ({ focusId, message }).
@@ -179,30 +184,30 @@ export function threadAdmin(thread, { objectives, refresh }) {
   const c = thread.consultation;
   const buttons = [
     thread.locked
-      ? toggle('thread-admin-lock', 'Unlock', { locked: false }, 'The thread is unlocked.')
-      : toggle('thread-admin-lock', 'Lock', { locked: true }, 'The thread is locked.'),
+      ? toggle('thread-admin-lock', t('threadAdmin.unlock'), { locked: false }, t('threadAdmin.unlocked'))
+      : toggle('thread-admin-lock', t('threadAdmin.lock'), { locked: true }, t('threadAdmin.locked')),
     thread.pinned
-      ? toggle('thread-admin-pin', 'Unpin', { pinned: false }, 'The thread is no longer pinned.')
-      : toggle('thread-admin-pin', 'Pin', { pinned: true }, 'The thread is pinned.'),
-    disclosure('thread-admin-rename', 'Rename', (close) => renamePanel(thread, { save, close })),
-    disclosure('thread-admin-move', 'Move', (close) => movePanel(thread, objectives, { save, close })),
-    disclosure('thread-admin-consultation', c ? 'Change consultation' : 'Set up consultation',
+      ? toggle('thread-admin-pin', t('threadAdmin.unpin'), { pinned: false }, t('threadAdmin.unpinned'))
+      : toggle('thread-admin-pin', t('threadAdmin.pin'), { pinned: true }, t('threadAdmin.pinned')),
+    disclosure('thread-admin-rename', t('threadAdmin.rename'), (close) => renamePanel(thread, { save, close })),
+    disclosure('thread-admin-move', t('threadAdmin.move'), (close) => movePanel(thread, objectives, { save, close })),
+    disclosure('thread-admin-consultation', c ? t('threadAdmin.consultationChange') : t('threadAdmin.consultationSetUpButton'),
       (close) => consultationPanel(thread, { save, close })),
-    c ? disclosure('thread-admin-end', 'End consultation', (close) => confirmPanel({
-      title: 'End the consultation?',
-      message: 'The thread stops being a consultation. The change is recorded in the moderation log.',
-      confirmLabel: 'Yes, end the consultation',
-      busyText: 'Ending…',
+    c ? disclosure('thread-admin-end', t('threadAdmin.end'), (close) => confirmPanel({
+      title: t('threadAdmin.endTitle'),
+      message: t('threadAdmin.endMessage'),
+      confirmLabel: t('threadAdmin.endConfirm'),
+      busyText: t('threadAdmin.ending'),
       close,
-      onConfirm: () => save({ consultation: null }, 'thread-admin-consultation', 'The consultation has ended.'),
+      onConfirm: () => save({ consultation: null }, 'thread-admin-consultation', t('threadAdmin.ended')),
     })) : null,
   ];
 
   return h('section', { class: 'thread-admin', 'aria-labelledby': 'thread-admin-heading' },
-    h('h2', { class: 'thread-admin-title', id: 'thread-admin-heading' }, 'Moderation'),
+    h('h2', { class: 'thread-admin-title', id: 'thread-admin-heading' }, t('threadAdmin.heading')),
     h('div', { class: 'thread-admin-buttons' }, buttons),
     alert,
     slot.el,
     h('p', { class: 'thread-admin-log' },
-      h('a', { href: `#/mod/log?target_type=thread&target_id=${thread.id}` }, 'Moderation history of this thread')));
+      h('a', { href: `#/mod/log?target_type=thread&target_id=${thread.id}` }, t('threadAdmin.history'))));
 }

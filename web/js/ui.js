@@ -1,13 +1,14 @@
 // Pieces every page shares: titles, headings, breadcrumbs, badges, bylines, notices.
-import { h } from './dom.js';
+import { h, withNodes } from './dom.js';
+import { t } from './i18n.js';
 import { brusselsTimeEl, formatBrussels } from './format.js';
 import { stakeholderLabel } from './labels.js';
 import { countryName } from './countries.js';
 
-const SITE = 'Internal Security Consultative Forum';
+const SITE = t('common.site');
 
 export function setTitle(title) {
-  document.title = title ? `${title} – ${SITE}` : SITE;
+  document.title = title ? t('ui.documentTitle', { page: title, site: SITE }) : SITE;
 }
 
 // tabindex=-1 lets the router move focus here after navigation without adding a tab stop.
@@ -17,7 +18,7 @@ export function pageHeading(text) {
 
 // items: [{ label, href }], the last one being the current page (no href).
 export function breadcrumb(items) {
-  return h('nav', { class: 'breadcrumb', 'aria-label': 'Breadcrumb' },
+  return h('nav', { class: 'breadcrumb', 'aria-label': t('ui.breadcrumb') },
     h('ol', {}, items.map((item) => h('li', {},
       item.href ? h('a', { href: item.href }, item.label) : h('span', { 'aria-current': 'page' }, item.label)))));
 }
@@ -28,19 +29,19 @@ export function badge(text, kind) {
 
 export function threadBadges(thread) {
   return [
-    thread.pinned && badge('Pinned', 'pinned'),
-    thread.locked && badge('Locked', 'locked'),
+    thread.pinned && badge(t('ui.pinned'), 'pinned'),
+    thread.locked && badge(t('ui.locked'), 'locked'),
     thread.consultation && consultationBadge(thread.consultation),
   ].filter(Boolean);
 }
 
 export function consultationBadge(c) {
-  if (c.state === 'open') return badge(`Consultation open until ${formatBrussels(c.closes_at, { short: true })}`, 'open');
+  if (c.state === 'open') return badge(t('ui.consultationOpenUntil', { date: formatBrussels(c.closes_at, { short: true }) }), 'open');
   if (c.state === 'planned') {
-    return badge(c.opens_at ? `Consultation opens ${formatBrussels(c.opens_at, { short: true })}` : 'Consultation planned',
-      'planned');
+    return badge(c.opens_at ? t('ui.consultationOpens', { date: formatBrussels(c.opens_at, { short: true }) })
+      : t('ui.consultationPlanned'), 'planned');
   }
-  return badge('Consultation closed', 'closed');
+  return badge(t('ui.consultationClosed'), 'closed');
 }
 
 export function notice(content, kind = 'info', props = {}) {
@@ -49,8 +50,10 @@ export function notice(content, kind = 'info', props = {}) {
 
 export function authorName(author, anonymous = false) {
   const a = author || {};
-  if (anonymous || a.id === null) return a.display_name || 'Anonymous';
-  return a.display_name || 'Unknown participant';
+  // The server names anonymous authors "Anonymous" and erased accounts "Deleted user", in English.
+  if (anonymous || a.id === null) return a.display_name && a.display_name !== 'Anonymous' ? a.display_name : t('ui.anonymous');
+  if (a.display_name === 'Deleted user') return t('ui.deletedUser');
+  return a.display_name || t('ui.unknownParticipant');
 }
 
 // "Anna Kowalska · Civil society · Fundacja … · Poland". Anonymous authors keep their stakeholder
@@ -68,7 +71,7 @@ export function byline(author, { anonymous = false, nameNode = null } = {}) {
     details.length ? h('span', { class: 'byline-details' }, details.join(' \u00b7 ')) : null);
 }
 
-export function loading(text = 'Loading…') {
+export function loading(text = t('common.loading')) {
   return h('p', { class: 'loading', role: 'status' }, text);
 }
 
@@ -77,8 +80,8 @@ export function errorPage(title, err) {
   setTitle(title);
   return [
     pageHeading(title),
-    notice(err ? err.message : 'Something went wrong.', 'error', { role: 'alert' }),
-    h('p', {}, h('a', { href: '#/' }, 'Back to the strategic objectives')),
+    notice(err ? err.message : t('ui.somethingWrong'), 'error', { role: 'alert' }),
+    h('p', {}, h('a', { href: '#/' }, t('ui.backHome'))),
   ];
 }
 
@@ -89,7 +92,7 @@ export function loadMore(label, load) {
   const wrap = h('div', { class: 'load-more' }, button, status);
   button.addEventListener('click', async () => {
     button.disabled = true;
-    button.textContent = 'Loading…';
+    button.textContent = t('common.loading');
     status.textContent = '';
     try {
       if (!(await load())) wrap.remove();
@@ -119,7 +122,14 @@ export function announce(message) {
 // Shown on every page while the signed-in account is suspended.
 export function suspensionBanner(s) {
   return h('div', { class: 'notice notice--error suspension-banner' },
-    h('p', {}, h('strong', {}, 'Your account is suspended'), ' until ', brusselsTimeEl(s.until), '.'),
-    s.reason ? h('p', {}, 'Reason given by the moderators: ', s.reason) : null,
-    h('p', {}, 'You can read the forum and sign in, but you cannot contribute, edit or flag until then.'));
+    h('p', {}, h('strong', {}, t('ui.suspended.title')), ' ',
+      withNodes(t('ui.suspended.until'), { date: brusselsTimeEl(s.until) })),
+    s.reason ? h('p', {}, withNodes(t('ui.suspended.reason'), { reason: h('span', {}, s.reason) })) : null,
+    h('p', {}, t('ui.suspended.what')));
+}
+
+// The API's roles, worded for people.
+const ROLES = { admin: t('ui.role.admin'), moderator: t('ui.role.moderator'), member: t('ui.role.member') };
+export function roleLabel(role) {
+  return Object.hasOwn(ROLES, role) ? ROLES[role] : String(role || '');
 }

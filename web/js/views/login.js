@@ -1,5 +1,6 @@
 // The sign-in page. `next` brings the person back to where they were going.
-import { append, h } from '../dom.js';
+import { append, h, withNodes } from '../dom.js';
+import { t } from '../i18n.js';
 import * as session from '../session.js';
 import { signInForm } from '../signin-form.js';
 import { pageHeading, setTitle } from '../ui.js';
@@ -11,17 +12,17 @@ export function safeNext(next) {
 
 export async function render(root, { query }) {
   const next = safeNext(query.get('next'));
-  setTitle('Sign in');
-  append(root, pageHeading('Sign in'));
+  setTitle(t('login.title'));
+  append(root, pageHeading(t('login.title')));
   const user = session.currentUser();
   if (user) {
-    append(root, h('p', {}, `You are signed in as ${user.display_name}. `, h('a', { href: next }, 'Continue')));
+    append(root, h('p', {}, t('login.already', { name: user.display_name }), ' ', h('a', { href: next }, t('login.continue'))));
     return;
   }
   append(root,
-    h('p', { class: 'lead' }, 'Sign in with the email address and password you registered with.'),
+    h('p', { class: 'lead' }, t('login.lead')),
     signInForm({ onSignedIn: () => { window.location.hash = next; } }),
-    h('p', {}, 'No account yet? ',
-      h('a', { href: `#/register${next !== '#/' ? `?next=${encodeURIComponent(next)}` : ''}` }, 'Register as a participant'),
-      '.'));
+    h('p', {}, withNodes(t('login.noAccount'), {
+      link: h('a', { href: `#/register${next !== '#/' ? `?next=${encodeURIComponent(next)}` : ''}` }, t('login.registerLink')),
+    })));
 }

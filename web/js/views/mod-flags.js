@@ -1,10 +1,11 @@
 // The flag queue: contributions participants flagged, open or resolved, newest first. Moderators
 // dismiss a flag (the post stays or comes back) or hide the post; either decides every open flag
 // on that post.
-import { append, h } from '../dom.js';
+import { append, h, withNodes } from '../dom.js';
+import { t } from '../i18n.js';
 import * as api from '../api.js';
 import { field, formErrors } from '../forms.js';
-import { charLength, count, timeEl } from '../format.js';
+import { charLength, timeEl } from '../format.js';
 import { flagReasonLabel } from '../labels.js';
 import { modTabs, staffGate, tabs } from '../mod-nav.js';
 import { announce, authorName, badge, byline, loadMore, notice, pageHeading, setTitle } from '../ui.js';
@@ -21,25 +22,32 @@ function excerpt(text) {
 
 function postSummary(flag) {
   const post = flag.post;
-  const link = h('a', { href: `#/t/${flag.thread_id}?post=${flag.post_id}` }, 'Open it in its thread');
-  if (!post) return h('div', { class: 'flag-post' }, h('p', {}, `Contribution #${flag.post_id}. `, link));
+  const link = h('a', { href: `#/t/${flag.thread_id}?post=${flag.post_id}` }, t('modFlags.openInThread'));
+  if (!post) {
+    return h('div', { class: 'flag-post' },
+      h('p', {}, t('modFlags.contribution', { id: String(flag.post_id) }), ' ', link));
+  }
   let text;
-  if (post.deleted) text = h('p', { class: 'placeholder' }, 'Withdrawn by its author.');
-  else if (typeof post.body !== 'string') text = h('p', { class: 'placeholder' }, 'The text is not available.');
+  if (post.deleted) text = h('p', { class: 'placeholder' }, t('modFlags.withdrawn'));
+  else if (typeof post.body !== 'string') text = h('p', { class: 'placeholder' }, t('modFlags.noText'));
   else text = h('p', { class: 'flag-excerpt', lang: post.language || false }, excerpt(post.body));
   const states = [
-    post.hidden && badge('Hidden from the public', 'locked'),
-    post.deleted && badge('Withdrawn', 'closed'),
-    post.official && badge('Official answer', 'official'),
+    post.hidden && badge(t('modFlags.hiddenBadge'), 'locked'),
+    post.deleted && badge(t('modFlags.withdrawnBadge'), 'closed'),
+    post.official && badge(t('modFlags.officialBadge'), 'official'),
   ].filter(Boolean);
+  // Staff see every author's id, also of anonymous contributions: the way to their history and tools.
+  const author = post.author && post.author.id ? post.author : null;
   return h('div', { class: 'flag-post' },
     h('p', { class: 'meta' }, byline(post.author, { anonymous: post.anonymous }), ' \u00b7 ', timeEl(post.created_at)),
     states.length ? h('p', { class: 'badges' }, states) : null,
     text,
-    h('p', {}, link));
+    h('p', { class: 'flag-links' }, link,
+      author ? h('a', { href: `#/mod/log?target_type=user&target_id=${author.id}` },
+        t('modFlags.authorTools', { name: authorName(author) })) : null));
 }
 
-const RESOLUTIONS = { dismissed: 'Dismissed', hidden: 'Contribution hidden' };
+const RESOLUTIONS = { dismissed: t('modFlags.resolution.dismissed'), hidden: t('modFlags.resolution.hidden') };
 
 function flagItem(flag, { onResolved }) {
   const titleId = `flag-${flag.id}-title`;
@@ -47,14 +55,14 @@ function flagItem(flag, { onResolved }) {
   const parts = [
     h('h3', { class: 'flag-title', id: titleId, tabindex: '-1' }, flagReasonLabel(flag.reason)),
     h('p', { class: 'meta meta--quiet' },
-      h('span', {}, 'Flagged by ', h('strong', {}, authorName(flag.flagger))),
+      h('span', {}, withNodes(t('modFlags.flaggedBy'), { name: h('strong', {}, authorName(flag.flagger)) })),
       h('span', {}, timeEl(flag.created_at))),
     flag.text ? h('blockquote', { class: 'flag-text' }, flag.text) : null,
     postSummary(flag),
   ];
   if (flag.state === 'resolved') {
     parts.push(h('p', { class: 'flag-resolution' },
-      h('strong', {}, RESOLUTIONS[flag.resolution] || 'Resolved'),
+      h('strong', {}, RESOLUTIONS[flag.resolution] || t('modFlags.resolution.other')),
       flag.resolved_at ? [' \u00b7 ', timeEl(flag.resolved_at)] : null));
   } else {
     parts.push(resolveForm(flag, onResolved));
@@ -67,10 +75,11 @@ function flagItem(flag, { onResolved }) {
 function resolveForm(flag, onResolved) {
   const form = h('form', { class: 'form flag-resolve', novalidate: true });
   const reason = field({
-    name: 'reason', label: 'Reason', hint: 'Recorded in the moderation log. Up to 500 characters.',
+    name: 'reason', label: t('modFlags.reason'), hint: t('modFlags.reasonHint', { max: REASON_MAX }),
+    attrs: { maxlength: String(REASON_MAX) },
   });
-  const dismiss = h('button', { type: 'submit', class: 'button button--secondary', value: 'dismiss' }, 'Dismiss flag');
-  const hide = h('button', { type: 'submit', class: 'button button--danger', value: 'hide' }, 'Hide contribution');
+  const dismiss = h('button', { type: 'submit', class: 'button button--secondary', value: 'dismiss' }, t('modFlags.dismiss'));
+  const hide = h('button', { type: 'submit', class: 'button button--danger', value: 'hide' }, t('modFlags.hide'));
   const errors = formErrors(form);
   append(form, reason.wrap, errors.region, h('div', { class: 'form-actions' }, dismiss, hide));
   form.addEventListener('submit', async (ev) => {
@@ -80,13 +89,13 @@ function resolveForm(flag, onResolved) {
     errors.clear();
     const r = reason.control.value.trim();
     if (charLength(r) > REASON_MAX) {
-      errors.show({ field: 'reason', message: 'The reason is longer than 500 characters.' });
+      errors.show({ field: 'reason', message: t('modFlags.reasonTooLong', { max: REASON_MAX }) });
       return;
     }
     const label = button.textContent;
     dismiss.disabled = true;
     hide.disabled = true;
-    button.textContent = button === hide ? 'Hiding…' : 'Dismissing…';
+    button.textContent = button === hide ? t('modFlags.hiding') : t('modFlags.dismissing');
     try {
       const payload = { action: button.value };
       if (r) payload.reason = r;
@@ -103,25 +112,28 @@ function resolveForm(flag, onResolved) {
 }
 
 export async function render(root, { query }) {
-  if (!staffGate(root, 'Flag queue')) return;
+  if (!staffGate(root, t('modFlags.title'))) return;
   const state = query.get('state') === 'resolved' ? 'resolved' : 'open';
   const first = await api.get('/mod/flags', { state, limit: PAGE });
-  setTitle(state === 'open' ? 'Flag queue' : 'Resolved flags');
+  setTitle(state === 'open' ? t('modFlags.title') : t('modFlags.resolvedTitle'));
 
   const list = h('ol', { class: 'flag-list', 'aria-labelledby': 'flags-heading' });
   const heading = h('h2', { id: 'flags-heading', class: 'visually-hidden' },
-    state === 'open' ? 'Open flags' : 'Resolved flags');
-  const empty = notice(state === 'open' ? 'No open flags: nothing is waiting for a decision.' : 'No flag has been resolved yet.',
-    'muted', { tabindex: '-1' });
+    state === 'open' ? t('modFlags.openHeading') : t('modFlags.resolvedTitle'));
+  const empty = notice(state === 'open' ? t('modFlags.noneOpen') : t('modFlags.noneResolved'), 'muted', { tabindex: '-1' });
 
   function onResolved(flag, resolved) {
     // The decision resolves every open flag on the same post: they all leave the open queue.
     const gone = [...list.children].filter((li) => li.dataset.postId === String(flag.post_id));
     const after = gone.length ? gone[gone.length - 1].nextElementSibling : null;
     gone.forEach((li) => li.remove());
-    const what = resolved && resolved.resolution === 'hidden' ? 'The contribution is hidden' : 'The flag is dismissed';
-    const others = gone.length > 1 ? `; ${count(gone.length - 1, 'other flag')} on it resolved the same way` : '';
-    announce(`${what}${others}.`);
+    const hidden = resolved && resolved.resolution === 'hidden';
+    const others = gone.length - 1;
+    if (others > 0) {
+      announce(hidden ? t('modFlags.hiddenOthers', { count: others }) : t('modFlags.dismissedOthers', { count: others }));
+    } else {
+      announce(hidden ? t('modFlags.hiddenDone') : t('modFlags.dismissedDone'));
+    }
     const next = after && after.isConnected ? after : list.firstElementChild;
     const more = root.querySelector('.load-more button');
     if (next) {
@@ -144,18 +156,18 @@ export async function render(root, { query }) {
   add(first.flags);
 
   append(root,
-    pageHeading('Moderation'),
+    pageHeading(t('modNav.heading')),
     modTabs('flags'),
-    tabs('Flags by state', [
-      { key: 'open', href: '#/mod/flags', label: 'Open' },
-      { key: 'resolved', href: '#/mod/flags?state=resolved', label: 'Resolved' },
+    tabs(t('modFlags.byState'), [
+      { key: 'open', href: '#/mod/flags', label: t('modFlags.open') },
+      { key: 'resolved', href: '#/mod/flags?state=resolved', label: t('modFlags.resolved') },
     ], state),
     heading,
     first.flags.length ? list : empty);
 
   let cursor = first.next_cursor;
   if (cursor) {
-    append(root, loadMore('More flags', async () => {
+    append(root, loadMore(t('common.more'), async () => {
       const page = await api.get('/mod/flags', { state, limit: PAGE, cursor });
       cursor = page.next_cursor;
       const added = add(page.flags);

@@ -1,5 +1,6 @@
 // Registration: who you are and whom you represent, then an automatic sign-in.
-import { append, h } from '../dom.js';
+import { append, h, withNodes } from '../dom.js';
+import { t } from '../i18n.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
 import { charLength } from '../format.js';
@@ -9,46 +10,50 @@ import { field, formErrors, onSubmit, buttonRow } from '../forms.js';
 import { pageHeading, setTitle } from '../ui.js';
 import { safeNext } from './login.js';
 
+// The EU Transparency Register's identification numbers: digits with one hyphen ("123456789012-34").
+export const TRANSPARENCY_ID = /^\d+-\d+$/;
+
 function registerForm(next) {
   const form = h('form', { class: 'form' });
   const f = {
-    email: field({ name: 'email', label: 'Email address', type: 'email', required: true, autocomplete: 'email',
-      hint: 'Used to sign in. It is never shown to other participants.' }),
-    password: field({ name: 'password', label: 'Password', type: 'password', required: true,
-      autocomplete: 'new-password',
-      hint: 'Between 12 and 128 characters. A phrase of several unrelated words is strong and easy to remember.' }),
-    display_name: field({ name: 'display_name', label: 'Display name', required: true, autocomplete: 'name',
-      hint: 'Shown with your contributions, for example your name or your function.' }),
-    stakeholder_type: field({ name: 'stakeholder_type', label: 'You take part as', type: 'select', required: true,
-      placeholder: 'Choose…', options: STAKEHOLDER_TYPES }),
-    organisation: field({ name: 'organisation', label: 'Organisation', autocomplete: 'organization' }),
-    country: field({ name: 'country', label: 'Country', type: 'select', placeholder: 'Not specified',
-      options: countryGroups(),
-      hint: 'Member State representatives must choose one of the 27 EU Member States.' }),
-    transparency_register_id: field({ name: 'transparency_register_id', label: 'EU Transparency Register number',
-      hint: 'If your organisation is in the EU Transparency Register, its identification number.' }),
+    email: field({ name: 'email', label: t('register.email'), type: 'email', required: true, autocomplete: 'email',
+      hint: t('register.emailHint'), attrs: { maxlength: '254' } }),
+    password: field({ name: 'password', label: t('register.password'), type: 'password', required: true,
+      autocomplete: 'new-password', hint: t('register.passwordHint') }),
+    display_name: field({ name: 'display_name', label: t('register.displayName'), required: true, autocomplete: 'name',
+      hint: t('register.displayNameHint'), attrs: { maxlength: '80' } }),
+    stakeholder_type: field({ name: 'stakeholder_type', label: t('register.stakeholderType'), type: 'select', required: true,
+      placeholder: t('register.choose'), options: STAKEHOLDER_TYPES }),
+    organisation: field({ name: 'organisation', label: t('register.organisation'), autocomplete: 'organization',
+      attrs: { maxlength: '200' } }),
+    country: field({ name: 'country', label: t('register.country'), type: 'select', placeholder: t('register.noCountry'),
+      options: countryGroups(), hint: t('register.countryHint') }),
+    transparency_register_id: field({ name: 'transparency_register_id', label: t('register.transparency'),
+      hint: t('register.transparencyHint'), attrs: { maxlength: '20', inputmode: 'numeric' } }),
   };
-  const submit = h('button', { type: 'submit', class: 'button' }, 'Register');
+  const submit = h('button', { type: 'submit', class: 'button' }, t('register.submit'));
   const errors = formErrors(form);
   const value = (name) => f[name].control.value.trim();
 
   append(form,
-    h('p', { class: 'notice notice--info' },
-      'Your display name, stakeholder type, organisation and country are shown publicly with your contributions.'),
+    h('p', { class: 'notice notice--info' }, t('register.publicNote')),
     ...Object.values(f).map((x) => x.wrap), errors.region, buttonRow(submit));
 
   onSubmit(form, {
     errors,
     button: submit,
-    busyText: 'Registering…',
+    busyText: t('register.busy'),
     validate: () => {
       const pw = charLength(f.password.control.value);
-      if (!/^[^\s@]+@[^\s@]+$/.test(value('email'))) return { field: 'email', message: 'Enter a valid email address.' };
-      if (pw < 12 || pw > 128) return { field: 'password', message: 'The password must be 12 to 128 characters long.' };
-      if (!value('display_name')) return { field: 'display_name', message: 'Enter a display name.' };
-      if (!value('stakeholder_type')) return { field: 'stakeholder_type', message: 'Choose whom you represent.' };
+      if (!/^[^\s@]+@[^\s@]+$/.test(value('email'))) return { field: 'email', message: t('register.emailInvalid') };
+      if (pw < 12 || pw > 128) return { field: 'password', message: t('register.passwordLength') };
+      if (!value('display_name')) return { field: 'display_name', message: t('register.displayNameMissing') };
+      if (!value('stakeholder_type')) return { field: 'stakeholder_type', message: t('register.stakeholderMissing') };
       if (value('stakeholder_type') === 'member_state' && !EU_STATES.includes(value('country'))) {
-        return { field: 'country', message: 'Member State representatives must choose one of the 27 EU Member States.' };
+        return { field: 'country', message: t('register.countryHint') };
+      }
+      if (value('transparency_register_id') && !TRANSPARENCY_ID.test(value('transparency_register_id'))) {
+        return { field: 'transparency_register_id', message: t('register.transparencyInvalid') };
       }
       return null;
     },
@@ -66,7 +71,7 @@ function registerForm(next) {
       try {
         await session.signIn(body.email, body.password);
       } catch (err) {
-        errors.info(`Your account has been created, but signing in failed: ${err.message} Please sign in.`);
+        errors.info(t('register.createdSignInFailed', { reason: err.message }));
         return;
       }
       window.location.hash = next;
@@ -77,18 +82,18 @@ function registerForm(next) {
 
 export async function render(root, { query }) {
   const next = safeNext(query.get('next'));
-  setTitle('Register');
+  setTitle(t('register.title'));
   const user = session.currentUser();
   if (user) {
-    append(root, pageHeading('Register as a participant'),
-      h('p', {}, `You are already registered and signed in as ${user.display_name}. `, h('a', { href: next }, 'Continue')));
+    append(root, pageHeading(t('register.heading')),
+      h('p', {}, t('register.already', { name: user.display_name }), ' ', h('a', { href: next }, t('login.continue'))));
     return;
   }
   append(root,
-    pageHeading('Register as a participant'),
-    h('p', { class: 'lead' },
-      'The forum is open to civil society, academia, the private sector, EU institutions and agencies, '
-      + 'Member State authorities and citizens. Anyone may read; registered participants may contribute.'),
+    pageHeading(t('register.heading')),
+    h('p', { class: 'lead' }, t('register.lead')),
     registerForm(next),
-    h('p', {}, 'Already registered? ', h('a', { href: `#/login?next=${encodeURIComponent(next)}` }, 'Sign in'), '.'));
+    h('p', {}, withNodes(t('register.haveAccount'), {
+      link: h('a', { href: `#/login?next=${encodeURIComponent(next)}` }, t('register.signInLink')),
+    })));
 }

@@ -1,10 +1,11 @@
 // Full-text search of the visible contributions (GET /search), with filters by objective, key
 // action, stakeholder type, country and date. The address holds the whole query, so a search can be
 // bookmarked, shared and gone back to; "More results" follows the server's cursor.
-import { append, h, setSanitisedHtml } from '../dom.js';
+import { append, h, setSanitisedHtml, withNodes } from '../dom.js';
 import * as api from '../api.js';
 import * as data from '../data.js';
 import { countryGroups } from '../countries.js';
+import { t } from '../i18n.js';
 import { timeEl } from '../format.js';
 import { buttonRow, field, formErrors } from '../forms.js';
 import { STAKEHOLDER_TYPES } from '../labels.js';
@@ -14,67 +15,91 @@ const PAGE = 20;
 const FILTERS = ['objective', 'key_action', 'stakeholder_type', 'country', 'from', 'to'];
 
 const TEXT = {
-  title: 'Search',
-  lead: 'Search the contributions to every discussion of the forum. Hidden and withdrawn contributions are never found.',
-  query: 'Search for',
-  queryHint: 'Words, "exact phrases", prefix* (3 letters or more) and -word to leave out.',
-  help: 'How to search',
-  filters: 'Narrow the results',
-  submit: 'Search',
-  reset: 'Clear the filters',
-  results: 'Results',
-  none: 'No contributions match this search. Try fewer or other words, or fewer filters.',
-  more: 'More results',
-  count: (n, more) => `${n.toLocaleString('en-GB')} result${n === 1 ? '' : 's'} shown${more ? '; more are available' : ''}.`,
-  unavailable: 'Search is not available on this server right now.',
+  title: t('search.title'),
+  lead: t('search.lead'),
+  query: t('search.query'),
+  queryHint: t('search.queryHint'),
+  help: t('search.help'),
+  helpBoth: t('search.helpBoth'),
+  helpPhrase: t('search.helpPhrase'),
+  helpPrefix: t('search.helpPrefix'),
+  helpExclude: t('search.helpExclude'),
+  helpAccents: t('search.helpAccents'),
+  form: t('search.form'),
+  filters: t('search.filters'),
+  objective: t('search.objective'),
+  allObjectives: t('search.allObjectives'),
+  keyAction: t('search.keyAction'),
+  allKeyActions: t('search.allKeyActions'),
+  type: t('search.stakeholderType'),
+  allTypes: t('search.allStakeholderTypes'),
+  country: t('search.country'),
+  allCountries: t('search.allCountries'),
+  from: t('search.from'),
+  fromHint: t('search.fromHint'),
+  to: t('search.to'),
+  toHint: t('search.toHint'),
+  submit: t('search.submit'),
+  reset: t('search.reset'),
+  emptyQuery: t('search.emptyQuery'),
+  toBeforeFrom: t('search.toBeforeFrom'),
+  results: t('search.results'),
+  none: t('search.none'),
+  more: t('search.more'),
+  count: (n, more) => (more ? t('search.countMore', { count: n }) : t('search.count', { count: n })),
+  unavailable: t('search.unavailable'),
 };
 
+// The examples are what a person types (the contributions are mostly in English), so they are
+// the same in every language; the explanations around them are translated.
 function helpSection() {
+  const item = (text, example) => h('li', {}, withNodes(text, { example: h('code', {}, example) }));
   return h('details', { class: 'search-help' },
     h('summary', {}, TEXT.help),
     h('ul', {},
-      h('li', {}, h('code', {}, 'border security'), ': contributions with both words, anywhere in the text.'),
-      h('li', {}, h('code', {}, '"critical infrastructure"'), ': the words together, in this order.'),
-      h('li', {}, h('code', {}, 'cyber*'), ': words beginning with these letters (cyber, cybersecurity…); at least 3 letters before the star.'),
-      h('li', {}, h('code', {}, 'ransomware -hospital'), ': leave out contributions with the word after the minus sign.'),
-      h('li', {}, 'Capitals and accents do not matter: ', h('code', {}, 'securite'), ' also finds \u201cs\u00e9curit\u00e9\u201d. '
-        + 'Other punctuation is ignored, and words such as AND, OR and NEAR are searched for as words.')));
+      item(TEXT.helpBoth, 'border security'),
+      item(TEXT.helpPhrase, '"critical infrastructure"'),
+      item(TEXT.helpPrefix, 'cyber*'),
+      item(TEXT.helpExclude, 'ransomware -hospital'),
+      item(TEXT.helpAccents, 'securite')));
 }
+
+const objectiveOption = (o) => t('search.objectiveOption', { number: o.number, title: o.title });
 
 function optionList(items) {
   return items.map((o) => ({ value: String(o.value), label: o.label }));
 }
 
 function searchForm(objectives, query) {
-  const form = h('form', { class: 'form form--wide search-form', role: 'search', 'aria-label': 'Search contributions' });
+  const form = h('form', { class: 'form form--wide search-form', role: 'search', 'aria-label': TEXT.form });
   const q = field({
     name: 'q', label: TEXT.query, type: 'search', required: true, value: query.get('q') || '', hint: TEXT.queryHint,
     attrs: { maxlength: '256', spellcheck: 'false' },
   });
   const objective = field({
-    name: 'objective', label: 'Strategic objective', type: 'select', placeholder: 'All objectives',
-    options: objectives.map((o) => ({ value: o.slug, label: `${o.number}. ${o.title}` })),
+    name: 'objective', label: TEXT.objective, type: 'select', placeholder: TEXT.allObjectives,
+    options: objectives.map((o) => ({ value: o.slug, label: objectiveOption(o) })),
   });
-  const keyAction = field({ name: 'key_action', label: 'Key action', type: 'select' });
+  const keyAction = field({ name: 'key_action', label: TEXT.keyAction, type: 'select' });
   const type = field({
-    name: 'stakeholder_type', label: 'Stakeholder type', type: 'select', placeholder: 'All stakeholder types',
+    name: 'stakeholder_type', label: TEXT.type, type: 'select', placeholder: TEXT.allTypes,
     options: optionList(STAKEHOLDER_TYPES),
   });
   const country = field({
-    name: 'country', label: 'Country', type: 'select', placeholder: 'All countries', options: countryGroups(),
+    name: 'country', label: TEXT.country, type: 'select', placeholder: TEXT.allCountries, options: countryGroups(),
   });
-  const from = field({ name: 'from', label: 'From (day)', type: 'date', hint: 'Contributions written on or after this day (UTC).' });
-  const to = field({ name: 'to', label: 'To (day)', type: 'date', hint: 'Up to and including this day (UTC).' });
+  const from = field({ name: 'from', label: TEXT.from, type: 'date', hint: TEXT.fromHint });
+  const to = field({ name: 'to', label: TEXT.to, type: 'date', hint: TEXT.toHint });
 
   // The key actions offered follow the objective: all of them, by objective, when none is chosen.
   const fillKeyActions = () => {
     const chosen = objectives.find((o) => o.slug === objective.control.value);
     const keep = keyAction.control.value;
     const opts = chosen
-      ? chosen.key_actions.map((k) => h('option', { value: String(k.id) }, k.title))
-      : objectives.filter((o) => o.key_actions.length).map((o) => h('optgroup', { label: `${o.number}. ${o.title}` },
-        o.key_actions.map((k) => h('option', { value: String(k.id) }, k.title))));
-    keyAction.control.replaceChildren(h('option', { value: '' }, 'All key actions'), ...opts);
+      ? chosen.key_actions.map((k) => h('option', { value: String(k.id), lang: data.SEEDED_LANG }, k.title))
+      : objectives.filter((o) => o.key_actions.length).map((o) => h('optgroup', { label: objectiveOption(o) },
+        o.key_actions.map((k) => h('option', { value: String(k.id), lang: data.SEEDED_LANG }, k.title))));
+    keyAction.control.replaceChildren(h('option', { value: '' }, TEXT.allKeyActions), ...opts);
     keyAction.control.value = keep;
     if (keyAction.control.value !== keep) keyAction.control.value = '';
   };
@@ -122,11 +147,11 @@ function searchForm(objectives, query) {
     errors.clear();
     const text = q.control.value.trim();
     if (!text) {
-      errors.show({ field: 'q', message: 'Type at least one word to search for.' });
+      errors.show({ field: 'q', message: TEXT.emptyQuery });
       return;
     }
     if (from.control.value && to.control.value && from.control.value > to.control.value) {
-      errors.show({ field: 'to', message: 'The \u201cto\u201d day is before the \u201cfrom\u201d day.' });
+      errors.show({ field: 'to', message: TEXT.toBeforeFrom });
       return;
     }
     const params = new URLSearchParams({ q: text });
@@ -145,14 +170,14 @@ function resultItem(hit, objectives, objectiveId) {
   const objectiveEl = h('span', { class: 'search-objective' });
   const showObjective = (id) => {
     const o = objectives.find((x) => x.id === id);
-    if (o) objectiveEl.textContent = `Objective ${o.number}: ${o.title}`;
+    if (o) objectiveEl.replaceChildren(...withNodes(t('search.resultObjective', { number: o.number }), { title: data.seeded(o.title) }));
     else objectiveEl.remove();
   };
   showObjective(hit.objective_id || objectiveId);
   const snippet = setSanitisedHtml(h('p', { class: 'search-snippet' }), hit.snippet || '');
   return h('li', { class: 'search-result' },
     h('h3', { class: 'search-result-title' },
-      h('a', { href: `#/t/${hit.thread_id}?post=${post.id}` }, hit.thread_title || `Thread ${hit.thread_id}`)),
+      h('a', { href: `#/t/${hit.thread_id}?post=${post.id}` }, hit.thread_title || t('search.untitledThread', { id: hit.thread_id }))),
     snippet,
     h('p', { class: 'meta meta--quiet' },
       h('span', { class: 'byline-name' }, authorName(post.author, post.anonymous)),
@@ -163,7 +188,7 @@ function resultItem(hit, objectives, objectiveId) {
 export async function render(root, { query, signal }) {
   const objectives = await data.objectives().catch(() => []);
   const text = (query.get('q') || '').trim();
-  setTitle(text ? `${TEXT.title}: ${text}` : TEXT.title);
+  setTitle(text ? t('search.pageTitle', { query: text }) : TEXT.title);
   const { form, errors, q } = searchForm(objectives, query);
   append(root, pageHeading(TEXT.title), h('p', { class: 'lead' }, TEXT.lead), helpSection(), form);
   if (!text) return { focus: null };

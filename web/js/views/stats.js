@@ -6,32 +6,40 @@ import * as data from '../data.js';
 import { barChart, columnChart } from '../charts.js';
 import { countryName } from '../countries.js';
 import { field } from '../forms.js';
+import { formatNumber, intlLocale, t } from '../i18n.js';
 import { STAKEHOLDER_TYPES, stakeholderLabel } from '../labels.js';
 import { notice, pageHeading, setTitle } from '../ui.js';
 
 const TOP_COUNTRIES = 15;
 
 const TEXT = {
-  title: 'Statistics',
-  lead: 'How many people take part, who they are and when they contribute. Only visible contributions '
-    + 'count; anonymous contributions count in their stakeholder type and country, never with a name.',
-  scope: 'Show statistics for',
-  all: 'The whole forum',
-  show: 'Show',
-  unavailable: 'Statistics are not available on this server yet. Please try again later.',
-  numbers: 'In numbers',
-  posts: 'Contributions',
-  threads: 'Threads',
-  participants: 'Participants',
-  anonymous: 'Anonymous contributions',
-  byType: 'Contributions by stakeholder type',
-  byCountry: 'Contributions by country',
-  byWeek: 'Contributions by week',
-  weekNote: 'Weeks are ISO 8601 weeks (Monday to Sunday, UTC).',
+  title: t('stats.title'),
+  lead: t('stats.lead'),
+  scope: t('stats.scope'),
+  all: t('stats.all'),
+  show: t('stats.show'),
+  noObjective: t('stats.noObjective'),
+  unavailable: t('stats.unavailable'),
+  numbers: t('stats.numbers'),
+  posts: t('stats.posts'),
+  threads: t('stats.threads'),
+  participants: t('stats.participants'),
+  anonymous: t('stats.anonymous'),
+  byType: t('stats.byType'),
+  byCountry: t('stats.byCountry'),
+  byWeek: t('stats.byWeek'),
+  weekNote: t('stats.weekNote'),
+  typeNotGiven: t('stats.typeNotGiven'),
+  countryNotGiven: t('stats.countryNotGiven'),
+  typeHeading: t('stats.typeHeading'),
+  countryHeading: t('stats.countryHeading'),
+  weekHeading: t('stats.weekHeading'),
+  weekStarting: t('stats.weekStarting'),
+  wholeForum: t('stats.scopeWholeForum'),
 };
 
-const num = (n) => (Number(n) || 0).toLocaleString('en-GB');
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const num = (n) => formatNumber(n);
+const dayFormat = new Intl.DateTimeFormat(intlLocale(), { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 // "2026-W48" → the UTC time of that week's Monday, or NaN.
 function isoWeekStart(week) {
@@ -69,11 +77,12 @@ function scopeForm(objectives, current) {
   const select = field({
     name: 'objective', label: TEXT.scope, type: 'select',
     options: [{ value: '', label: TEXT.all },
-      ...objectives.map((o) => ({ value: o.slug, label: `${o.number}. ${o.title}` }))],
+      ...objectives.map((o) => ({ value: o.slug, label: t('stats.objectiveOption', { number: o.number, title: o.title }) }))],
     value: current ? current.slug : '',
     attrs: { required: false },
   });
-  select.wrap.querySelector('.optional').remove();
+  const optional = select.wrap.querySelector('.optional');
+  if (optional) optional.remove();
   form.append(h('div', { class: 'scope-row' }, select.wrap,
     h('button', { type: 'submit', class: 'button button--secondary' }, TEXT.show)));
   form.addEventListener('submit', (ev) => {
@@ -92,12 +101,12 @@ export async function render(root, { query }) {
   const objectives = await data.objectives().catch(() => []);
   const wanted = query.get('objective') || '';
   const current = wanted ? objectives.find((o) => o.slug === wanted || String(o.id) === wanted) || null : null;
-  setTitle(current ? `${TEXT.title}: ${current.title}` : TEXT.title);
-  append(root, pageHeading(current ? `${TEXT.title}: objective ${current.number}` : TEXT.title),
+  setTitle(current ? t('stats.pageTitleObjective', { title: current.title }) : TEXT.title);
+  append(root, pageHeading(current ? t('stats.headingObjective', { number: current.number }) : TEXT.title),
     h('p', { class: 'lead' }, TEXT.lead),
     scopeForm(objectives, current));
   if (wanted && !current) {
-    append(root, notice('There is no objective at this address; choose one above.', 'error', { role: 'alert' }));
+    append(root, notice(TEXT.noObjective, 'error', { role: 'alert' }));
     return;
   }
 
@@ -112,31 +121,31 @@ export async function render(root, { query }) {
     throw err;
   }
 
-  const scopeName = current ? `objective ${current.number}, ${current.title}` : 'the whole forum';
+  const scopeName = current ? t('stats.scopeObjective', { number: current.number, title: current.title }) : TEXT.wholeForum;
   const byType = stats.posts_by_stakeholder_type || {};
   const typeItems = [
     ...STAKEHOLDER_TYPES.map((t) => ({ label: t.label, value: Number(byType[t.value]) || 0 })),
     ...Object.keys(byType).filter((k) => !stakeholderLabel(k))
-      .map((k) => ({ label: k === 'none' ? 'Not given' : k, value: Number(byType[k]) || 0 })),
+      .map((k) => ({ label: k === 'none' ? TEXT.typeNotGiven : k, value: Number(byType[k]) || 0 })),
   ];
 
   const byCountry = Object.entries(stats.posts_by_country || {})
     .map(([code, n]) => ({ code, value: Number(n) || 0 }))
     .filter((d) => d.value > 0)
-    .sort((a, b) => b.value - a.value || countryName(a.code).localeCompare(countryName(b.code), 'en'));
+    .sort((a, b) => b.value - a.value || countryName(a.code).localeCompare(countryName(b.code), intlLocale()));
   const countryItems = byCountry.slice(0, TOP_COUNTRIES)
-    .map((d) => ({ label: d.code === 'none' ? 'Country not given' : countryName(d.code), value: d.value }));
+    .map((d) => ({ label: d.code === 'none' ? TEXT.countryNotGiven : countryName(d.code), value: d.value }));
   const rest = byCountry.slice(TOP_COUNTRIES);
   if (rest.length) {
     countryItems.push({
-      label: `Other countries (${rest.length})`,
+      label: t('stats.otherCountries', { count: rest.length }),
       value: rest.reduce((a, d) => a + d.value, 0),
     });
   }
 
   const weeks = weeksWithGaps(stats.posts_by_week).map((w) => ({
-    label: w.week.replace('-W', ', week '),
-    short: `W${w.week.slice(6)}`,
+    label: t('stats.weekLabel', { year: w.week.slice(0, 4), week: String(Number(w.week.slice(6))) }),
+    short: t('stats.weekShort', { week: w.week.slice(6) }),
     start: w.start,
     value: w.value,
   }));
@@ -152,16 +161,16 @@ export async function render(root, { query }) {
         figure(TEXT.participants, stats.participants),
         figure(TEXT.anonymous, stats.anonymous_posts))),
     section('stats-type', TEXT.byType,
-      barChart({ title: `${TEXT.byType}, ${scopeName}`, items: typeItems, labelHeading: 'Stakeholder type' })),
+      barChart({ title: t('stats.chartByType', { scope: scopeName }), items: typeItems, labelHeading: TEXT.typeHeading })),
     section('stats-country', TEXT.byCountry,
       byCountry.length > TOP_COUNTRIES
-        ? h('p', { class: 'hint' }, `The ${TOP_COUNTRIES} countries with most contributions; the others are added together.`)
+        ? h('p', { class: 'hint' }, t('stats.topCountries', { count: TOP_COUNTRIES }))
         : null,
-      barChart({ title: `${TEXT.byCountry}, ${scopeName}`, items: countryItems, labelHeading: 'Country' })),
+      barChart({ title: t('stats.chartByCountry', { scope: scopeName }), items: countryItems, labelHeading: TEXT.countryHeading })),
     section('stats-week', TEXT.byWeek,
       h('p', { class: 'hint' }, TEXT.weekNote),
       columnChart({
-        title: `${TEXT.byWeek}, ${scopeName}`, items: weeks, labelHeading: 'Week',
-        extraHeadings: ['Starting'], extra: (d) => [dayFormat.format(new Date(d.start))],
+        title: t('stats.chartByWeek', { scope: scopeName }), items: weeks, labelHeading: TEXT.weekHeading,
+        extraHeadings: [TEXT.weekStarting], extra: (d) => [dayFormat.format(new Date(d.start))],
       })));
 }

@@ -5,7 +5,7 @@
 #include <limits.h>
 #include "forumd/config.h"
 
-enum opt_kind { O_STR, O_INT, O_I64, O_U64, O_SIZE, O_BOOL, O_LISTEN };
+enum opt_kind { O_STR, O_INT, O_I64, O_U64, O_SIZE, O_BOOL, O_LISTEN, O_SYNC, O_RATE };
 
 struct opt {
     const char *name;
@@ -33,6 +33,22 @@ static const struct opt opts[] = {
     OPT("quiet", O_BOOL, quiet, 0, 1),
     OPT("sse-per-address", O_INT, sse_per_address, 1, 1000000),
     OPT("sse-heartbeat", O_INT, sse_heartbeat, 1, 3600),
+    OPT("synchronous", O_SYNC, sync_full, 0, 0),
+    OPT("max-connections", O_INT, max_connections, 16, 1000000),
+    OPT("max-per-address", O_INT, max_per_address, 1, 1000000),
+    OPT("header-timeout", O_INT, header_timeout, 1, 3600),
+    OPT("rate-login-address", O_RATE, rate_login_address, 0, 0),
+    OPT("rate-login-account", O_RATE, rate_login_account, 0, 0),
+    OPT("rate-register-address", O_RATE, rate_register_address, 0, 0),
+    OPT("rate-post-address", O_RATE, rate_post_address, 0, 0),
+    OPT("rate-post-account", O_RATE, rate_post_account, 0, 0),
+    OPT("rate-post-new-account", O_RATE, rate_post_new_account, 0, 0),
+    OPT("rate-flag-account", O_RATE, rate_flag_account, 0, 0),
+    OPT("rate-search-address", O_RATE, rate_search_address, 0, 0),
+    OPT("rate-stream-address", O_RATE, rate_stream_address, 0, 0),
+    OPT("new-account-period", O_I64, new_account_period, 0, 365LL * 86400),
+    OPT("new-account-links", O_INT, new_account_links, 0, 10000),
+    OPT("duplicate-window", O_I64, duplicate_window, 0, 7LL * 86400),
 };
 
 void fd_config_defaults(struct fd_config *cfg)
@@ -52,6 +68,23 @@ void fd_config_defaults(struct fd_config *cfg)
     cfg->cache_bytes = 128u << 20;
     cfg->sse_per_address = 8;
     cfg->sse_heartbeat = 15;
+    cfg->sync_full = true;
+    cfg->max_connections = 20000;
+    cfg->max_per_address = 256;
+    cfg->header_timeout = 10;
+    /* Discourse-like defaults: generous for people, tight for scripts. */
+    cfg->rate_login_address = (struct fd_rate){ 20, 60 };
+    cfg->rate_login_account = (struct fd_rate){ 10, 900 };   /* failures only; see auth */
+    cfg->rate_register_address = (struct fd_rate){ 5, 3600 };
+    cfg->rate_post_address = (struct fd_rate){ 30, 60 };
+    cfg->rate_post_account = (struct fd_rate){ 10, 60 };
+    cfg->rate_post_new_account = (struct fd_rate){ 3, 300 };
+    cfg->rate_flag_account = (struct fd_rate){ 20, 3600 };
+    cfg->rate_search_address = (struct fd_rate){ 60, 60 };
+    cfg->rate_stream_address = (struct fd_rate){ 30, 60 };
+    cfg->new_account_period = 86400;
+    cfg->new_account_links = 2;
+    cfg->duplicate_window = 300;
 }
 
 void fd_config_clear(struct fd_config *cfg)
@@ -126,6 +159,23 @@ static int set_listen(struct fd_config *cfg, const char *v)
     return 0;
 }
 
+/* "N/SECONDS": N in 0..1000000, SECONDS in 1..one year. */
+static int parse_rate(const char *v, struct fd_rate *out)
+{
+    const char *slash = strchr(v, '/');
+    long long n, secs;
+    if (!slash || slash - v > 20)
+        return -1;
+    char num[24];
+    memcpy(num, v, (size_t)(slash - v));
+    num[slash - v] = '\0';
+    if (parse_ll(num, 0, 1000000, false, &n) < 0 || parse_ll(slash + 1, 1, 365LL * 86400, false, &secs) < 0)
+        return -1;
+    out->burst = (int)n;
+    out->period = (int)secs;
+    return 0;
+}
+
 int fd_config_set(struct fd_config *cfg, const char *name, const char *value, char *err, size_t errlen)
 {
     for (size_t i = 0; i < FD_ARRAY_LEN(opts); i++) {
@@ -142,6 +192,14 @@ int fd_config_set(struct fd_config *cfg, const char *name, const char *value, ch
             break;
         case O_LISTEN:
             ok = set_listen(cfg, value) == 0;
+            break;
+        case O_SYNC:
+            ok = !strcmp(value, "full") || !strcmp(value, "normal");
+            if (ok)
+                *(bool *)p = !strcmp(value, "full");
+            break;
+        case O_RATE:
+            ok = parse_rate(value, p) == 0;
             break;
         case O_BOOL:
             if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "on"))

@@ -268,6 +268,7 @@ static int serve(struct fd_config *cfg)
         fprintf(stderr, "forumd: cannot initialise libsodium or libevent threads\n");
         goto out;
     }
+    fd_store_sqlite_set_synchronous(app.cfg.sync_full);
     struct fd_store *wstore = fd_store_sqlite_open(app.cfg.db_path, true, err, sizeof err);
     if (!wstore) {
         fprintf(stderr, "forumd: %s\n", err);

@@ -1961,11 +1961,19 @@ static const struct fd_store_ops sqlite_ops = {
 };
 
 static const char setup_sql[] = "PRAGMA foreign_keys = ON;"
-                                "PRAGMA synchronous = FULL;"
                                 "PRAGMA cache_size = -16384;"
                                 "PRAGMA mmap_size = 268435456;"
                                 "PRAGMA temp_store = MEMORY;"
                                 "PRAGMA journal_size_limit = 67108864;";
+
+/* FULL syncs the log at every commit, so an acknowledged write survives a power cut too; NORMAL
+ * only survives a crash of the process. Set once at start-up, before any connection opens. */
+static bool sync_full = true;
+
+void fd_store_sqlite_set_synchronous(bool full)
+{
+    sync_full = full;
+}
 
 struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen)
 {
@@ -1988,7 +1996,10 @@ struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err,
         snprintf(err, errlen, "cannot switch %s to WAL mode: %s", path, msg ? msg : sqlite3_errmsg(db));
         goto out_close;
     }
-    if (sqlite3_exec(db, setup_sql, NULL, NULL, &msg) != SQLITE_OK || fd_sqlite_rank_register(db) != SQLITE_OK) {
+    if (sqlite3_exec(db, setup_sql, NULL, NULL, &msg) != SQLITE_OK ||
+        sqlite3_exec(db, sync_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL", NULL, NULL, &msg) !=
+            SQLITE_OK ||
+        fd_sqlite_rank_register(db) != SQLITE_OK) {
         snprintf(err, errlen, "cannot configure database %s: %s", path, msg ? msg : sqlite3_errmsg(db));
         goto out_close;
     }

@@ -4,6 +4,13 @@
 
 #include "forumd/fd.h"
 
+/* A token bucket's shape: up to `burst` requests at once, refilled at burst/period per second.
+ * Written "N/SECONDS" ("10/60": 10 at once, then one every 6 s); "0/1" switches the limit off. */
+struct fd_rate {
+    int burst;
+    int period;
+};
+
 struct fd_config {
     char *listen_host;
     int listen_port;
@@ -24,6 +31,18 @@ struct fd_config {
     bool quiet;              /* no per-request log lines */
     int sse_per_address;     /* event streams one client address may hold */
     int sse_heartbeat;       /* seconds between heartbeats on event streams */
+    bool sync_full;          /* SQLite synchronous=FULL (default) rather than NORMAL */
+    /* HTTP surface */
+    int max_connections;     /* open client connections, all loops together */
+    int max_per_address;     /* open connections from one client address */
+    int header_timeout;      /* seconds to receive a request's line and headers (slowloris) */
+    /* rate limits (token buckets), per client address and per account */
+    struct fd_rate rate_login_address, rate_login_account, rate_register_address;
+    struct fd_rate rate_post_address, rate_post_account, rate_post_new_account;
+    struct fd_rate rate_flag_account, rate_search_address, rate_stream_address;
+    int64_t new_account_period;  /* seconds during which an account counts as new */
+    int new_account_links;       /* links a new account may put in one post */
+    int64_t duplicate_window;    /* seconds during which the same body from the same author is refused */
 };
 
 /* Fills cfg with the defaults. */

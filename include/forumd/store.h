@@ -207,6 +207,8 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
  * Returns NULL and writes a one-line reason into err (errlen bytes) on failure. Close with
  * fd_store_close(). */
 struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err, size_t errlen);
+/* synchronous=FULL (true, the default) or NORMAL for every connection opened afterwards. */
+void fd_store_sqlite_set_synchronous(bool full);
 
 /* A consistent copy of the database at src into dst through SQLite's online backup API, safe while a
  * server writes. 0 on success, else -1 with err filled. */

@@ -74,7 +74,7 @@ void fd_config_defaults(struct fd_config *cfg)
     cfg->header_timeout = 10;
     /* Discourse-like defaults: generous for people, tight for scripts. */
     cfg->rate_login_address = (struct fd_rate){ 20, 60 };
-    cfg->rate_login_account = (struct fd_rate){ 10, 900 };   /* failures only; see auth */
+    cfg->rate_login_account = (struct fd_rate){ 100, 3600 }; /* failures only (ASVS 2.2.1); see h_auth.c */
     cfg->rate_register_address = (struct fd_rate){ 5, 3600 };
     cfg->rate_post_address = (struct fd_rate){ 30, 60 };
     cfg->rate_post_account = (struct fd_rate){ 10, 60 };

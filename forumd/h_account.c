@@ -1,6 +1,7 @@
 /* The account holder's own data: everything held about them as one JSON download, and erasure. */
-#include "forumd/handlers.h"
 #include <ctype.h>
+#include <sodium.h>
+#include "forumd/handlers.h"
 #include "forumd/auth.h"
 #include "forumd/valid.h"
 
@@ -249,7 +250,8 @@ static int decode_register_id(json_t *v, void *out, struct fd_json_error *err)
 }
 
 static const struct fd_field profile_fields[] = {
-    FD_TEXT("display_name", struct fd_profile_patch, display_name, 1, 80, FD_OPTIONAL | FD_NOT_BLANK),
+    FD_TEXT_CHECK("display_name", struct fd_profile_patch, display_name, 1, 80, FD_OPTIONAL | FD_NOT_BLANK,
+                  fd_valid_display_name),
     FD_CUSTOM("organisation", struct fd_profile_patch, organisation, FD_NULLABLE, decode_organisation),
     FD_CUSTOM("country", struct fd_profile_patch, country, FD_NULLABLE, decode_country),
     FD_CUSTOM("transparency_register_id", struct fd_profile_patch, register_id, FD_NULLABLE, decode_register_id),
@@ -304,4 +306,137 @@ void h_me_update(struct fd_req *r)
     if (fd_req_body_or_reply(r, profile_fields, &c->in) < 0 || profile_check_country(r, c) < 0)
         return;
     fd_req_write(r, profile_txn, profile_done);
+}
+
+/* ---- sessions: listed, revoked one by one ---- */
+
+void h_me_sessions(struct fd_req *r)
+{
+    struct fd_personal d = { 0 };
+    int rc = fd_store_credentials(r->loop->store, r->user.id, &d);
+    if (rc != FD_OK)
+        fd_reply_status(r, rc);
+    else
+        fd_reply_json(r, 200, json_pack("{s:o}", "sessions", sessions_json(&d, r->session_id)));
+    fd_personal_clear(&d);
+}
+
+static int session_revoke_txn(struct fd_store *s, void *arg)
+{
+    struct fd_req *r = arg;
+    return fd_store_session_revoke(s, r->user.id, *(int64_t *)r->ctx);
+}
+
+static void session_revoked(struct fd_req *r, int rc)
+{
+    if (rc != FD_OK) {
+        fd_reply_status(r, rc);
+        return;
+    }
+    if (*(int64_t *)r->ctx == r->session_id)
+        fd_req_set_session_cookie(r, NULL); /* signing this browser out */
+    fd_reply_empty(r, 204);
+}
+
+void h_me_session_delete(struct fd_req *r)
+{
+    int64_t *id = fd_req_ctx(r, sizeof *id, free);
+    if (fd_req_id_or_reply(r, "id", id) == 0)
+        fd_req_write(r, session_revoke_txn, session_revoked);
+}
+
+/* ---- POST /me/password: every session ends; this browser gets a new one ---- */
+
+struct password_change {
+    const char *current_password;
+    const char *new_password;
+    struct fd_user user; /* with the password hash */
+    bool ok;
+    char *new_hash;
+    char token[FD_TOKEN_STR_LEN];
+    uint8_t token_hash[FD_TOKEN_HASH_LEN];
+};
+
+static void password_free(void *p)
+{
+    struct password_change *c = p;
+    fd_user_clear(&c->user);
+    free(c->new_hash);
+    sodium_memzero(c->token, sizeof c->token);
+    free(c);
+}
+
+static const struct fd_field password_fields[] = {
+    FD_TEXT("current_password", struct password_change, current_password, 1, 1024, FD_REQUIRED),
+    FD_TEXT("new_password", struct password_change, new_password, 12, 128, FD_REQUIRED),
+    FD_FIELDS_END
+};
+
+/* On a worker: both Argon2id runs, the check of the old password and the hash of the new one. */
+static void password_hash(struct fd_store *s, void *arg)
+{
+    (void)s;
+    struct fd_req *r = arg;
+    struct password_change *c = r->ctx;
+    c->ok = c->user.password_hash && fd_auth_verify_password(c->user.password_hash, c->current_password);
+    if (c->ok)
+        c->new_hash = fd_auth_hash_password(c->new_password, r->app->cfg.pwhash_ops, r->app->cfg.pwhash_mem);
+}
+
+static int password_txn(struct fd_store *s, void *arg)
+{
+    struct fd_req *r = arg;
+    struct password_change *c = r->ctx;
+    int rc = fd_store_user_set_password_hash(s, r->user.id, c->new_hash);
+    if (rc == FD_OK)
+        rc = fd_store_sessions_revoke_all(s, r->user.id);
+    if (rc == FD_OK && r->auth == FD_AUTH_COOKIE)
+        rc = fd_store_session_create(s, r->user.id, c->token_hash, fd_now_steady(), NULL);
+    return rc;
+}
+
+static void password_changed(struct fd_req *r, int rc)
+{
+    struct password_change *c = r->ctx;
+    if (rc != FD_OK) {
+        fd_reply_status(r, rc);
+        return;
+    }
+    json_t *csrf = json_null();
+    if (r->auth == FD_AUTH_COOKIE) {
+        char token[FD_TOKEN_STR_LEN];
+        fd_auth_csrf_token(c->token, token);
+        csrf = json_string(token);
+        fd_req_set_session_cookie(r, c->token);
+    }
+    fd_reply_json(r, 200, json_pack("{s:o, s:o}", "user", fd_user_json(&r->user, &r->viewer), "csrf_token", csrf));
+}
+
+static void password_checked(void *arg)
+{
+    struct fd_req *r = arg;
+    struct password_change *c = r->ctx;
+    if (!c->ok) {
+        fd_reply_error(r, 401, "invalid_credentials", "current_password", "The current password is not correct.");
+        return;
+    }
+    if (!c->new_hash) {
+        fd_reply_status(r, FD_EINTERNAL);
+        return;
+    }
+    fd_auth_token_new(c->token, c->token_hash);
+    fd_req_write(r, password_txn, password_changed);
+}
+
+void h_me_password(struct fd_req *r)
+{
+    struct password_change *c = fd_req_ctx(r, sizeof *c, password_free);
+    if (fd_req_body_or_reply(r, password_fields, c) < 0)
+        return;
+    int rc = fd_store_user_get(r->loop->store, r->user.id, &c->user);
+    if (rc != FD_OK) {
+        fd_reply_status(r, rc);
+        return;
+    }
+    fd_req_work_or_reply(r, r->app->work, password_hash, password_checked);
 }

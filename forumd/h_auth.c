@@ -5,6 +5,7 @@
 #include "forumd/handlers.h"
 #include "forumd/auth.h"
 #include "forumd/valid.h"
+#include <sodium.h>
 
 /* ---- register ---- */
 
@@ -25,7 +26,8 @@ static void reg_free(void *p)
 static const struct fd_field register_fields[] = {
     FD_TEXT_CHECK("email", struct fd_new_user, email, 3, 254, FD_REQUIRED, fd_valid_email),
     FD_TEXT("password", struct fd_new_user, password, 12, 128, FD_REQUIRED),
-    FD_TEXT("display_name", struct fd_new_user, display_name, 1, 80, FD_REQUIRED | FD_NOT_BLANK),
+    FD_TEXT_CHECK("display_name", struct fd_new_user, display_name, 1, 80, FD_REQUIRED | FD_NOT_BLANK,
+                  fd_valid_display_name),
     FD_TEXT_CHECK("stakeholder_type", struct fd_new_user, stakeholder_type, 1, 40, FD_REQUIRED,
                   fd_valid_stakeholder_type),
     FD_TEXT("organisation", struct fd_new_user, organisation, 0, 200, FD_OPTIONAL),
@@ -101,7 +103,9 @@ static void reg_hashed(void *arg)
 void h_auth_register(struct fd_req *r)
 {
     struct reg *c = fd_req_ctx(r, sizeof *c, reg_free);
-    if (fd_req_body_or_reply(r, register_fields, &c->in) < 0 || check_country(r, c) < 0)
+    if (fd_req_address_rate_or_reply(r, FD_RL_REGISTER_ADDRESS, r->app->cfg.rate_register_address,
+                                     "Too many new accounts from your address; please try again later.") < 0 ||
+        fd_req_body_or_reply(r, register_fields, &c->in) < 0 || check_country(r, c) < 0)
         return;
     fd_req_work_or_reply(r, r->app->work, reg_hash, reg_hashed);
 }
@@ -115,6 +119,9 @@ struct login_in {
 
 struct login {
     struct login_in in;
+    char account_key[40];  /* the email's keyed hash: sign-in limits name no address in memory */
+    char pair_key[128];    /* account and client address */
+    bool known_device;     /* this browser signed in to this account before */
     struct fd_user user;
     bool known;
     bool ok;
@@ -160,7 +167,78 @@ static int login_session(struct fd_store *s, void *arg)
         if (rc != FD_OK)
             return rc;
     }
-    return fd_store_session_create(s, c->user.id, c->token_hash, fd_now(), NULL);
+    return fd_store_session_create(s, c->user.id, c->token_hash, fd_now_steady(), NULL);
+}
+
+#define DEVICE_COOKIE "forumd_device"
+#define DEVICE_FREE_FAILURES 3   /* failures from one address before the back-off starts */
+#define DEVICE_MAX_BACKOFF 900   /* seconds: the back-off never grows past a quarter hour */
+
+/* The device mark of an account: a keyed hash of its email address, so that a browser which
+ * signed in before can prove it without the server storing anything. */
+static void device_mark(struct fd_req *r, const char *account_key, char out[65])
+{
+    unsigned char mac[32];
+    crypto_generichash(mac, sizeof mac, (const unsigned char *)account_key, strlen(account_key), r->app->device_key,
+                       sizeof r->app->device_key);
+    sodium_bin2hex(out, 65, mac, sizeof mac);
+}
+
+/* Keys the sign-in limits by the email address as typed (case folded), known or not: the
+ * answers must not tell whether an account exists. */
+static void login_keys(struct fd_req *r, struct login *c)
+{
+    char folded[255];
+    size_t n = strlen(c->in.email);
+    for (size_t i = 0; i < n && i < sizeof folded - 1; i++)
+        folded[i] = (char)tolower((unsigned char)c->in.email[i]);
+    folded[n < sizeof folded - 1 ? n : sizeof folded - 1] = '\0';
+    unsigned char h[16];
+    crypto_generichash(h, sizeof h, (const unsigned char *)folded, strlen(folded), NULL, 0);
+    sodium_bin2hex(c->account_key, sizeof c->account_key, h, sizeof h);
+    char addr[80];
+    fd_rl_address_key(fd_req_peer(r), addr, sizeof addr);
+    snprintf(c->pair_key, sizeof c->pair_key, "%s|%s", c->account_key, addr);
+    char cookie[80], mark[65];
+    device_mark(r, c->account_key, mark);
+    c->known_device = fd_req_cookie(r, DEVICE_COOKIE, cookie, sizeof cookie) && sodium_memcmp(cookie, mark, 64) == 0 &&
+                      strlen(cookie) == 64;
+}
+
+/* Before any hashing: the address's bucket, the back-off of this account from this address, and
+ * the account's own ceiling of failures, which a browser that signed in before is spared, so that
+ * someone guessing from many addresses slows down everyone but cannot lock the owner out. */
+static int login_limits_or_reply(struct fd_req *r, struct login *c)
+{
+    const struct fd_config *cfg = &r->app->cfg;
+    struct fd_ratelimit *rl = r->app->limits;
+    if (fd_req_address_rate_or_reply(r, FD_RL_LOGIN_ADDRESS, cfg->rate_login_address,
+                                     "Too many sign-in attempts from your address; please wait a moment.") < 0)
+        return -1;
+    const char *slow = "Too many failed sign-ins for this account; please wait before trying again.";
+    if (fd_req_wait_or_reply(r, fd_rl_backoff_wait(rl, FD_RL_LOGIN_PAIR, c->pair_key), slow) < 0)
+        return -1;
+    if (!c->known_device &&
+        fd_req_wait_or_reply(r, fd_rl_peek(rl, FD_RL_LOGIN_ACCOUNT, c->account_key, cfg->rate_login_account), slow) < 0)
+        return -1;
+    return 0;
+}
+
+static void login_failed(struct fd_req *r, struct login *c)
+{
+    struct fd_ratelimit *rl = r->app->limits;
+    fd_rl_backoff_fail(rl, FD_RL_LOGIN_PAIR, c->pair_key, DEVICE_FREE_FAILURES, DEVICE_MAX_BACKOFF);
+    fd_rl_take(rl, FD_RL_LOGIN_ACCOUNT, c->account_key, r->app->cfg.rate_login_account);
+    fd_reply_error(r, 401, "invalid_credentials", NULL, "The email address or password is not correct.");
+}
+
+static void set_device_cookie(struct fd_req *r, const char *account_key)
+{
+    char mark[65], cookie[200];
+    device_mark(r, account_key, mark);
+    snprintf(cookie, sizeof cookie, DEVICE_COOKIE "=%s; Path=/api/v1/auth/login; HttpOnly; SameSite=Strict; "
+                                    "Max-Age=31536000%s", mark, r->app->cfg.secure_cookies ? "; Secure" : "");
+    fd_req_header_out(r, "Set-Cookie", cookie);
 }
 
 static void login_done(struct fd_req *r, int rc)
@@ -170,6 +248,8 @@ static void login_done(struct fd_req *r, int rc)
         fd_reply_status(r, rc);
         return;
     }
+    fd_rl_backoff_reset(r->app->limits, FD_RL_LOGIN_PAIR, c->pair_key);
+    set_device_cookie(r, c->account_key);
     char csrf[FD_TOKEN_STR_LEN];
     fd_auth_csrf_token(c->token, csrf);
     fd_req_set_session_cookie(r, c->token);
@@ -182,7 +262,7 @@ static void login_verified(void *arg)
     struct fd_req *r = arg;
     struct login *c = r->ctx;
     if (!c->ok) {
-        fd_reply_error(r, 401, "invalid_credentials", NULL, "The email address or password is not correct.");
+        login_failed(r, c);
         return;
     }
     /* A fresh secret at every sign-in: a session id planted before cannot be carried over. */
@@ -194,6 +274,9 @@ void h_auth_login(struct fd_req *r)
 {
     struct login *c = fd_req_ctx(r, sizeof *c, login_free);
     if (fd_req_body_or_reply(r, login_fields, &c->in) < 0)
+        return;
+    login_keys(r, c);
+    if (login_limits_or_reply(r, c) < 0)
         return;
     int rc = fd_store_user_by_email(r->loop->store, c->in.email, &c->user);
     if (rc != FD_OK && rc != FD_ENOTFOUND) {

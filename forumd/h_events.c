@@ -44,6 +44,9 @@ void h_events(struct fd_req *r)
 {
     const char *objective = fd_req_query(r, "objective"), *thread = fd_req_query(r, "thread");
     int64_t objective_id = 0, thread_id = 0;
+    if (fd_req_address_rate_or_reply(r, FD_RL_STREAM_ADDRESS, r->app->cfg.rate_stream_address,
+                                     "Too many live streams opened from your address; please wait a moment.") < 0)
+        return;
     if ((objective && *objective) == (thread && *thread)) {
         fd_reply_error(r, 400, "validation_failed", objective ? "thread" : "objective",
                        "Give either objective (an id or slug) or thread (an id).");

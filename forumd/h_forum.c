@@ -3,6 +3,7 @@
 #include "forumd/cursor.h"
 #include "forumd/markdown.h"
 #include "forumd/valid.h"
+#include <sodium.h>
 
 /* ---- objectives ---- */
 
@@ -184,6 +185,7 @@ out:
 
 struct write_ctx {
     struct fd_new_thread in; /* a reply uses in.post only */
+    char duplicate_key[48];  /* the recent-body mark this post holds, "" = none */
     struct fd_problem pb;
     int64_t thread_id, post_id;
     struct fd_thread thread;
@@ -202,6 +204,63 @@ static void write_ctx_free(void *p)
 static struct write_ctx *write_ctx_new(struct fd_req *r)
 {
     return fd_req_ctx(r, sizeof(struct write_ctx), write_ctx_free);
+}
+
+/* Links in a rendered post: every anchor the renderer wrote. */
+static int count_links(const char *html)
+{
+    int n = 0;
+    for (const char *p = html; p && (p = strstr(p, "<a href=")); p += 8)
+        n++;
+    return n;
+}
+
+/* The abuse rules every new post passes before it reaches the writer (staff are exempt: the
+ * Commission may answer many contributions in a row): posting rates per address and account,
+ * a slower rate and fewer links for accounts in their first day, and no second copy of a body
+ * the same author posted within the duplicate window. Renders the body first. -1 = answered. */
+static int post_rules_or_reply(struct fd_req *r, struct write_ctx *c)
+{
+    const struct fd_config *cfg = &r->app->cfg;
+    struct fd_new_post *p = &c->in.post;
+    p->body_html = fd_markdown_render(p->body, strlen(p->body));
+    if (r->user.role != FD_ROLE_MEMBER)
+        return 0;
+    char account[32];
+    snprintf(account, sizeof account, "u%lld", (long long)r->user.id);
+    bool fresh = fd_now() - r->user.created_at < cfg->new_account_period;
+    if (fresh && count_links(p->body_html) > cfg->new_account_links) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "During their first day, accounts may put at most %d links in a contribution.",
+                 cfg->new_account_links);
+        fd_reply_error(r, 422, "validation_failed", "body", msg);
+        return -1;
+    }
+    const char *slow = "You are posting faster than the forum allows; please wait a moment.";
+    if (fd_req_address_rate_or_reply(r, FD_RL_POST_ADDRESS, cfg->rate_post_address, slow) < 0 ||
+        fd_req_rate_or_reply(r, FD_RL_POST_ACCOUNT, account, cfg->rate_post_account, slow) < 0 ||
+        (fresh && fd_req_rate_or_reply(r, FD_RL_POST_NEW_ACCOUNT, account, cfg->rate_post_new_account,
+                                       "New accounts post more slowly during their first day; please wait.") < 0))
+        return -1;
+    if (cfg->duplicate_window > 0) {
+        unsigned char h[8];
+        crypto_generichash(h, sizeof h, (const unsigned char *)p->body, strlen(p->body), NULL, 0);
+        int n = snprintf(c->duplicate_key, sizeof c->duplicate_key, "%s:", account);
+        sodium_bin2hex(c->duplicate_key + n, sizeof c->duplicate_key - (size_t)n, h, sizeof h);
+        if (!fd_rl_mark(r->app->limits, FD_RL_DUPLICATE, c->duplicate_key, (int)cfg->duplicate_window)) {
+            c->duplicate_key[0] = '\0';
+            fd_reply_error(r, 409, "conflict", "body", "You posted this same text a moment ago.");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A post the writer refused frees its recent-body mark, so that trying again is not a "duplicate". */
+static void post_refused(struct fd_req *r, struct write_ctx *c)
+{
+    if (c->duplicate_key[0])
+        fd_rl_unmark(r->app->limits, FD_RL_DUPLICATE, c->duplicate_key);
 }
 
 int h_decode_consultation(json_t *v, void *out, struct fd_json_error *err)
@@ -277,6 +336,7 @@ static void thread_inserted(struct fd_req *r, int rc)
 {
     struct write_ctx *c = r->ctx;
     if (rc != FD_OK) {
+        post_refused(r, c);
         fd_reply_problem(r, rc, &c->pb);
         return;
     }
@@ -297,8 +357,8 @@ void h_threads_create(struct fd_req *r)
     }
     c->in.objective_id = o.id;
     fd_objective_clear(&o);
-    c->in.post.body_html = fd_markdown_render(c->in.post.body, strlen(c->in.post.body));
-    fd_req_write(r, thread_insert, thread_inserted);
+    if (post_rules_or_reply(r, c) == 0)
+        fd_req_write(r, thread_insert, thread_inserted);
 }
 
 static int post_insert(struct fd_store *s, void *arg)
@@ -317,6 +377,7 @@ static void post_inserted(struct fd_req *r, int rc)
 {
     struct write_ctx *c = r->ctx;
     if (rc != FD_OK) {
+        post_refused(r, c);
         fd_reply_problem(r, rc, &c->pb);
         return;
     }
@@ -331,8 +392,8 @@ void h_posts_create(struct fd_req *r)
     struct write_ctx *c = write_ctx_new(r);
     if (fd_req_id_or_reply(r, "id", &c->in.post.thread_id) < 0 || fd_req_body_or_reply(r, post_fields, &c->in) < 0)
         return;
-    c->in.post.body_html = fd_markdown_render(c->in.post.body, strlen(c->in.post.body));
-    fd_req_write(r, post_insert, post_inserted);
+    if (post_rules_or_reply(r, c) == 0)
+        fd_req_write(r, post_insert, post_inserted);
 }
 
 /* ---- POST /preview: what a post would look like, through the very renderer posts use ---- */

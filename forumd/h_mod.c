@@ -229,6 +229,12 @@ static void flag_created(struct fd_req *r, int rc)
 
 void h_posts_flag(struct fd_req *r)
 {
+    char account[32];
+    snprintf(account, sizeof account, "u%lld", (long long)r->user.id);
+    if (fd_req_rate_or_reply(r, FD_RL_FLAG_ACCOUNT, account, r->app->cfg.rate_flag_account,
+                             "You have flagged many contributions in a short time; the moderators will look at "
+                             "them first. Please wait before flagging more.") < 0)
+        return;
     struct mod_ctx *c = mod_ctx_new(r);
     if (c && fd_req_body_or_reply(r, flag_fields, c) == 0)
         fd_req_write(r, flag_txn, flag_created);

@@ -169,7 +169,9 @@ void h_search(struct fd_req *r)
 {
     struct search_ctx *c = fd_req_ctx(r, sizeof *c, search_ctx_free);
     c->q.window = FD_SEARCH_WINDOW;
-    if (query_param(r, c) < 0 || objective_param(r, &c->q.objective_id) < 0 ||
+    if (fd_req_address_rate_or_reply(r, FD_RL_SEARCH_ADDRESS, r->app->cfg.rate_search_address,
+                                     "Too many searches from your address; please wait a moment.") < 0 ||
+        query_param(r, c) < 0 || objective_param(r, &c->q.objective_id) < 0 ||
         key_action_param(r, &c->q.key_action_id) < 0 ||
         text_param(r, "stakeholder_type", fd_valid_stakeholder_type, "stakeholder_type is not a stakeholder type.",
                    &c->q.stakeholder_type) < 0 ||

@@ -22,6 +22,7 @@
 #include "forumd/auth.h"
 #include "forumd/cursor.h"
 #include "forumd/events.h"
+#include "forumd/guard.h"
 #include "forumd/log.h"
 #include "forumd/valid.h"
 
@@ -57,8 +58,10 @@ static const char *reason(int status)
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
     case 422: return "Unprocessable Entity";
     case 429: return "Too Many Requests";
     case 503: return "Service Unavailable";
@@ -184,7 +187,7 @@ static void start_chunked(struct fd_req *r, const char *ctype, void (*on_close)(
     common_headers(r);
     evhttp_send_reply_start(r->ev, 200, "OK");
     struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
-    evhttp_connection_set_closecb(evcon, closed, r);
+    fd_guard_set_closecb(r->app->guard, evcon, closed, r);
     /* The client says nothing after its request: no read timeout; a write that cannot go out for a
      * minute means the client stopped reading. */
     struct timeval stalled = { 60, 0 };
@@ -215,7 +218,7 @@ int fd_req_stream_send(struct fd_req *r, const char *data, size_t len, size_t ma
 
 void fd_req_stream_end(struct fd_req *r)
 {
-    evhttp_connection_set_closecb(evhttp_request_get_connection(r->ev), NULL, NULL);
+    fd_guard_set_closecb(r->app->guard, evhttp_request_get_connection(r->ev), NULL, NULL);
     evhttp_send_reply_end(r->ev);
     req_done(r);
 }
@@ -281,7 +284,7 @@ size_t fd_req_chunked_backlog(struct fd_req *r)
 void fd_req_chunked_end(struct fd_req *r)
 {
     if (!r->gone) {
-        evhttp_connection_set_closecb(evhttp_request_get_connection(r->ev), NULL, NULL);
+        fd_guard_set_closecb(r->app->guard, evhttp_request_get_connection(r->ev), NULL, NULL);
         evhttp_send_reply_end(r->ev);
     }
     r->ev = NULL;
@@ -292,7 +295,7 @@ void fd_req_chunked_abort(struct fd_req *r)
 {
     if (!r->gone) {
         struct evhttp_connection *evcon = evhttp_request_get_connection(r->ev);
-        evhttp_connection_set_closecb(evcon, NULL, NULL);
+        fd_guard_set_closecb(r->app->guard, evcon, NULL, NULL);
         r->status = 499; /* logged: the answer was cut short */
         evhttp_connection_free(evcon); /* the request is attached and goes with it */
     }
@@ -488,6 +491,38 @@ void fd_reply_busy(struct fd_req *r, int retry_after)
     fd_reply_error(r, 429, "rate_limited", NULL, "The server is busy; try again in a moment.");
 }
 
+/* 429 with Retry-After in whole seconds, and words that say what to wait for. */
+static void reply_limited(struct fd_req *r, int wait, const char *message)
+{
+    char v[16];
+    snprintf(v, sizeof v, "%d", wait);
+    fd_req_header_out(r, "Retry-After", v);
+    fd_reply_error(r, 429, "rate_limited", NULL, message);
+}
+
+int fd_req_rate_or_reply(struct fd_req *r, enum fd_rl_kind kind, const char *key, struct fd_rate rate,
+                          const char *message)
+{
+    int wait = fd_rl_take(r->app->limits, kind, key, rate);
+    if (wait > 0)
+        reply_limited(r, wait, message);
+    return wait > 0 ? -1 : 0;
+}
+
+int fd_req_address_rate_or_reply(struct fd_req *r, enum fd_rl_kind kind, struct fd_rate rate, const char *message)
+{
+    char key[80];
+    fd_rl_address_key(fd_req_peer(r), key, sizeof key);
+    return fd_req_rate_or_reply(r, kind, key, rate, message);
+}
+
+int fd_req_wait_or_reply(struct fd_req *r, int wait, const char *message)
+{
+    if (wait > 0)
+        reply_limited(r, wait, message);
+    return wait > 0 ? -1 : 0;
+}
+
 void fd_req_in_objective(struct fd_req *r, int64_t objective_id)
 {
     r->viewer.staff = r->viewer.id != 0 && fd_mod_moderates(&r->user, objective_id);
@@ -583,26 +618,26 @@ void fd_req_set_session_cookie(struct fd_req *r, const char *token)
 
 /* ---- authentication ---- */
 
-/* Copies the value of our session cookie from the Cookie header into out; false if absent. */
-static bool session_cookie(struct fd_req *r, char *out, size_t len)
+bool fd_req_cookie(struct fd_req *r, const char *name, char *out, size_t len)
 {
     const char *h = fd_req_header(r, "Cookie");
-    const size_t nlen = strlen(SESSION_COOKIE);
+    const size_t nlen = strlen(name);
+    bool found = false;
     for (const char *p = h; p && *p;) {
         while (*p == ' ' || *p == ';')
             p++;
         const char *end = strchrnul(p, ';');
-        if ((size_t)(end - p) > nlen && !strncmp(p, SESSION_COOKIE, nlen) && p[nlen] == '=') {
+        if ((size_t)(end - p) > nlen && !strncmp(p, name, nlen) && p[nlen] == '=') {
             size_t vlen = (size_t)(end - p) - nlen - 1;
-            if (vlen >= len)
-                return false;
+            if (found || vlen >= len)
+                return false; /* two of them: which one the browser meant is anyone's guess */
             memcpy(out, p + nlen + 1, vlen);
             out[vlen] = '\0';
-            return true;
+            found = true;
         }
         p = end;
     }
-    return false;
+    return found;
 }
 
 static int touch_session(struct fd_store *s, void *arg)
@@ -620,7 +655,7 @@ static int touch_token(struct fd_store *s, void *arg)
 /* Records activity at a coarse grain (a minute), so that reads do not each cost a write. */
 static void touch_later(struct fd_req *r, fd_txn_fn *fn, int64_t id, int64_t last, int64_t grain)
 {
-    int64_t now = fd_now();
+    int64_t now = fd_now_steady();
     if (now - last < grain)
         return;
     int64_t *v = fd_xmalloc(2 * sizeof *v);
@@ -638,8 +673,8 @@ static void authenticate_cookie(struct fd_req *r)
 {
     char token[FD_TOKEN_STR_LEN + 1];
     uint8_t hash[FD_TOKEN_HASH_LEN];
-    int64_t created = 0, seen = 0, now = fd_now();
-    if (!session_cookie(r, token, sizeof token) || fd_auth_token_hash(token, hash) < 0)
+    int64_t created = 0, seen = 0, now = fd_now_steady();
+    if (!fd_req_cookie(r, SESSION_COOKIE, token, sizeof token) || fd_auth_token_hash(token, hash) < 0)
         return;
     if (fd_store_session_find(r->loop->store, hash, &r->session_id, &created, &seen, &r->user) != FD_OK) {
         fd_user_clear(&r->user);
@@ -676,6 +711,40 @@ static int authenticate_bearer(struct fd_req *r, const char *h)
 }
 
 /* Applies the route's flags: who is asking, CSRF, suspension, role. -1 when already answered. */
+/* Whether the Origin header names this site: the public URL's origin when one is configured,
+ * else the scheme-less origin must equal the Host header. */
+static bool origin_is_ours(struct fd_req *r, const char *origin)
+{
+    const char *pub = r->app->cfg.public_url;
+    if (pub && *pub) {
+        size_t n = strlen(pub);
+        while (n > 0 && pub[n - 1] == '/')
+            n--;
+        if (strlen(origin) == n && !strncasecmp(origin, pub, n))
+            return true;
+    }
+    const char *host = fd_req_header(r, "Host");
+    const char *rest = !strncasecmp(origin, "http://", 7) ? origin + 7 : !strncasecmp(origin, "https://", 8) ? origin + 8 : NULL;
+    return host && rest && *rest && !strcasecmp(rest, host);
+}
+
+/* A second line behind the CSRF token, for writes a browser could be tricked into sending: a
+ * browser says where a request comes from (Sec-Fetch-Site, Origin), and a write from another site
+ * is refused whatever else it carries. Clients that send neither (scripts) are not browsers. */
+static int same_site_or_reply(struct fd_req *r)
+{
+    int m = r->method;
+    if (m == FD_GET || m == FD_HEAD || m == FD_OPTIONS || r->auth == FD_AUTH_BEARER)
+        return 0;
+    const char *site = fd_req_header(r, "Sec-Fetch-Site");
+    const char *origin = fd_req_header(r, "Origin");
+    bool foreign = (site && strcmp(site, "same-origin") != 0 && strcmp(site, "none") != 0) ||
+                   (origin && !origin_is_ours(r, origin));
+    if (foreign)
+        fd_reply_error(r, 403, "csrf_failed", NULL, "This request came from another site.");
+    return foreign ? -1 : 0;
+}
+
 static int check_route(struct fd_req *r)
 {
     int flags = r->route->flags;
@@ -689,6 +758,8 @@ static int check_route(struct fd_req *r)
     if (r->auth != FD_AUTH_NONE) {
         r->viewer = fd_mod_viewer(&r->user);
     }
+    if (same_site_or_reply(r) < 0)
+        return -1;
     if ((flags & (FD_R_AUTH | FD_R_WRITE | FD_R_MODERATOR | FD_R_ADMIN)) && r->auth == FD_AUTH_NONE) {
         fd_reply_error(r, 401, "unauthorized", NULL, "Please sign in first.");
         return -1;
@@ -812,9 +883,27 @@ static void dispatch(struct evhttp_request *ev, void *arg)
     r->method = method_of(ev);
     snprintf(r->id, sizeof r->id, "%x-%llx", loop->index, (unsigned long long)++loop->next_request_id);
     loop->inflight++;
+    struct fd_guard_verdict refusal;
+    if (fd_guard_request(r->app->guard, ev, &refusal) < 0) {
+        /* framing or a head that another parser could read otherwise: what follows it on the
+         * connection is not trusted either */
+        r->path = fd_xstrdup("?");
+        fd_req_header_out(r, "Connection", "close");
+        fd_reply_error(r, refusal.status, refusal.code, NULL, refusal.message);
+        return;
+    }
     if (!r->method) {
         r->path = fd_xstrdup("?");
         fd_reply_error(r, 405, "method_not_allowed", NULL, "This method is not allowed.");
+        return;
+    }
+    if (loop->draining) {
+        /* A request that arrives on a kept-alive connection after SIGTERM: the writer and the
+         * workers may be gone already, so it gets an answer, not a handler. */
+        r->path = fd_xstrdup("?");
+        fd_req_header_out(r, "Connection", "close");
+        fd_req_header_out(r, "Retry-After", "1");
+        fd_reply_error(r, 503, "unavailable", NULL, "The server is shutting down; try again in a moment.");
         return;
     }
     if (parse_request(r) < 0)
@@ -859,6 +948,7 @@ int fd_http_listen(const char *host, int port, int *port_out, char *err, size_t 
 
 int fd_http_setup(struct fd_app *app, int fd)
 {
+    app->guard = fd_guard_new(&app->cfg, app->n_loops);
     for (int i = 0; i < app->n_loops; i++) {
         struct fd_server_loop *loop = &app->loops[i];
         struct evhttp *http = evhttp_new(loop->base);
@@ -866,12 +956,13 @@ int fd_http_setup(struct fd_app *app, int fd)
             return -1;
         evhttp_set_allowed_methods(http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
                                              EVHTTP_REQ_PATCH | EVHTTP_REQ_DELETE | EVHTTP_REQ_OPTIONS);
-        evhttp_set_max_headers_size(http, 16 * 1024);
+        evhttp_set_max_headers_size(http, FD_GUARD_MAX_HEAD);
         /* Well above our own limit, so that clients get our JSON 413 rather than evhttp's page. */
         evhttp_set_max_body_size(http, (ev_ssize_t)(app->cfg.max_body * 4));
         evhttp_set_timeout(http, app->cfg.http_timeout);
         evhttp_set_default_content_type(http, "application/json; charset=utf-8");
         evhttp_set_gencb(http, dispatch, loop);
+        fd_guard_attach(app->guard, i, loop->base, http); /* connection caps, receive deadline */
         int dfd = dup(fd);
         if (dfd < 0 || evutil_make_socket_nonblocking(dfd) < 0)
             return -1;

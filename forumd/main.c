@@ -12,10 +12,12 @@
 #include "forumd/auth.h"
 #include "forumd/cache.h"
 #include "forumd/events.h"
+#include "forumd/guard.h"
 #include "forumd/http.h"
 #include "forumd/log.h"
 #include "forumd/migrate.h"
 #include "forumd/valid.h"
+#include <sodium.h>
 
 #define EXIT_USAGE 2
 
@@ -24,6 +26,11 @@ static const char usage_text[] =
     "              [--workers N] [--session-idle SECONDS] [--session-max SECONDS] [--public-url URL]\n"
     "              [--pwhash-ops N] [--pwhash-mem BYTES] [--http-timeout SECONDS] [--max-body BYTES] [--quiet]\n"
     "              [--cache-size BYTES] [--sse-per-address N] [--sse-heartbeat SECONDS]\n"
+    "              [--synchronous full|normal] [--max-connections N] [--max-per-address N]\n"
+    "              [--header-timeout SECONDS] [--rate-KIND N/SECONDS] [--new-account-period SECONDS]\n"
+    "              [--new-account-links N] [--duplicate-window SECONDS]\n"
+    "              rate KINDs: login-address login-account register-address post-address post-account\n"
+    "              post-new-account flag-account search-address stream-address (\"0/1\" = no limit)\n"
     "       forumd migrate --db PATH\n"
     "       forumd user create --db PATH --email EMAIL --display-name NAME --role admin|moderator|member\n"
     "                          --stakeholder-type TYPE [--organisation ORG] [--country CC]\n"
@@ -178,7 +185,7 @@ static void purge_timer(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     struct fd_app *app = arg;
-    int64_t now = fd_now(), *cutoff = fd_xmalloc(2 * sizeof *cutoff);
+    int64_t now = fd_now_steady(), *cutoff = fd_xmalloc(2 * sizeof *cutoff);
     cutoff[0] = now - app->cfg.session_idle;
     cutoff[1] = now - app->cfg.session_max;
     fd_writer_submit(app->writer, NULL, purge_sessions, NULL, cutoff);
@@ -289,6 +296,8 @@ static int serve(struct fd_config *cfg)
         fprintf(stderr, "forumd: web folder %s not found\n", app.cfg.web_dir);
         goto out;
     }
+    app.limits = fd_rl_new();
+    randombytes_buf(app.device_key, sizeof app.device_key);
     app.dummy_hash = fd_auth_hash_password("forumd dummy password", app.cfg.pwhash_ops, app.cfg.pwhash_mem);
     if (!app.dummy_hash) {
         fprintf(stderr, "forumd: cannot hash with --pwhash-mem %zu\n", app.cfg.pwhash_mem);
@@ -373,8 +382,10 @@ out:
     fd_writer_free(app.writer);
     fd_ticker_free(app.checkpointer);
     close_loops(&app);
+    fd_guard_free(app.guard); /* after every evhttp, whose connections it counted */
     free(app.web_root);
     free(app.dummy_hash);
+    fd_rl_free(app.limits);
     free(app.gens);
     fd_events_free(app.events);
     fd_config_clear(&app.cfg);

@@ -45,21 +45,23 @@ bool fd_markdown_url_allowed(const char *url)
     return !strcmp(scheme, "http") || !strcmp(scheme, "https") || !strcmp(scheme, "mailto");
 }
 
-/* Replaces a link or image node by a custom inline that writes our own <a> around its children. */
+/* Whether node lies inside a link, or inside an image (which becomes a link too). */
 static bool inside_link(cmark_node *node)
 {
     for (cmark_node *p = cmark_node_parent(node); p; p = cmark_node_parent(p))
-        if (cmark_node_get_type(p) == CMARK_NODE_LINK)
+        if (cmark_node_get_type(p) == CMARK_NODE_LINK || cmark_node_get_type(p) == CMARK_NODE_IMAGE)
             return true;
     return false;
 }
 
+/* Replaces a link or image node by a custom inline that writes our own <a> around its children. */
 static void rewrite_link(cmark_node *node)
 {
     const char *url = cmark_node_get_url(node);
     const char *title = cmark_node_get_title(node);
-    /* An image inside a link keeps only its text: anchors must not nest. */
-    bool nested = cmark_node_get_type(node) == CMARK_NODE_IMAGE && inside_link(node);
+    /* An image inside a link, or a link inside an image's description ("![[a](b)](c)", which
+     * CommonMark allows), keeps only its text: anchors must not nest. */
+    bool nested = inside_link(node);
     bool ok = !nested && url && *url && fd_markdown_url_allowed(url);
     cmark_node *repl = cmark_node_new(CMARK_NODE_CUSTOM_INLINE);
     if (ok) {

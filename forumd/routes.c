@@ -51,6 +51,9 @@ const struct fd_route fd_routes[] = {
     { FD_DELETE,  "/api/v1/me",                            h_me_delete,          FD_R_AUTH | FD_R_CSRF_ONLY },
     { FD_PATCH,   "/api/v1/me",                            h_me_update,          FD_R_WRITE },
     { FD_GET,     "/api/v1/me/tokens",                     h_me_tokens,          FD_R_AUTH },
+    { FD_GET,     "/api/v1/me/sessions",                   h_me_sessions,        FD_R_AUTH },
+    { FD_DELETE,  "/api/v1/me/sessions/{id}",              h_me_session_delete,  FD_R_AUTH | FD_R_CSRF_ONLY },
+    { FD_POST,    "/api/v1/me/password",                   h_me_password,        FD_R_AUTH | FD_R_CSRF_ONLY },
     { FD_POST,    "/api/v1/preview",                       h_preview,            FD_R_WRITE },
 };
 

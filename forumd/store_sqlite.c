@@ -17,7 +17,7 @@
 enum q {
     Q_BEGIN, Q_COMMIT, Q_ROLLBACK, Q_SAVEPOINT, Q_RELEASE, Q_ROLLBACK_TO, Q_HEALTH,
     Q_USER_INSERT, Q_USER_GET, Q_USER_BY_EMAIL, Q_USER_SET_HASH,
-    Q_SESSION_INSERT, Q_SESSION_FIND, Q_SESSION_TOUCH, Q_TOKEN_TOUCH, Q_SESSION_DELETE, Q_SESSIONS_PURGE,
+    Q_SESSION_INSERT, Q_SESSION_FIND, Q_SESSION_TOUCH, Q_TOKEN_TOUCH, Q_SESSION_REVOKE, Q_SESSION_DELETE, Q_SESSIONS_PURGE,
     Q_TOKEN_INSERT, Q_TOKEN_FIND, Q_TOKEN_DELETE,
     Q_OBJECTIVES, Q_OBJECTIVE_BY_ID, Q_OBJECTIVE_BY_SLUG, Q_KEY_ACTIONS, Q_KEY_ACTIONS_OF,
     Q_THREADS_BY_OBJECTIVE, Q_THREADS_BY_KEY_ACTION, Q_THREAD_GET, Q_THREAD_INSERT, Q_THREAD_BUMP,
@@ -110,6 +110,7 @@ static const char *const sql[Q_COUNT] = {
                        " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?1",
     [Q_SESSION_TOUCH] = "UPDATE sessions SET last_seen_at = ?2 WHERE id = ?1 AND last_seen_at < ?2",
     [Q_SESSION_DELETE] = "DELETE FROM sessions WHERE id = ?1",
+    [Q_SESSION_REVOKE] = "DELETE FROM sessions WHERE id = ?1 AND user_id = ?2",
     [Q_SESSIONS_PURGE] = "DELETE FROM sessions WHERE last_seen_at < ?1 OR created_at < ?2",
     [Q_TOKEN_INSERT] = "INSERT INTO api_tokens(user_id, name, token_hash, created_at) VALUES(?1, ?2, ?3, ?4)",
     [Q_TOKEN_FIND] = "SELECT k.id, coalesce(k.last_used_at, 0), " USER_COLS_NO_HASH " FROM api_tokens k JOIN users u ON u.id = k.user_id"
@@ -389,7 +390,12 @@ static int tx(struct fd_store *store, enum q q)
 
 static int sq_tx_begin(struct fd_store *s) { return tx(s, Q_BEGIN); }
 static int sq_tx_commit(struct fd_store *s) { return tx(s, Q_COMMIT); }
-static int sq_tx_rollback(struct fd_store *s) { return tx(s, Q_ROLLBACK); }
+/* After a COMMIT that failed with SQLITE_FULL or an I/O error, SQLite has rolled back already;
+ * a second ROLLBACK would only log a misleading error. */
+static int sq_tx_rollback(struct fd_store *s)
+{
+    return sqlite3_get_autocommit(S(s)->db) ? FD_OK : tx(s, Q_ROLLBACK);
+}
 static int sq_savepoint(struct fd_store *s) { return tx(s, Q_SAVEPOINT); }
 static int sq_savepoint_release(struct fd_store *s) { return tx(s, Q_RELEASE); }
 static int sq_savepoint_rollback(struct fd_store *s) { return tx(s, Q_ROLLBACK_TO); }
@@ -602,6 +608,20 @@ static int sq_session_touch(struct fd_store *store, int64_t id, int64_t now)
 static int sq_session_delete(struct fd_store *store, int64_t id)
 {
     return exec_id(S(store), Q_SESSION_DELETE, id);
+}
+
+static int sq_session_revoke(struct fd_store *store, int64_t user_id, int64_t id)
+{
+    struct fd_sqlite *s = S(store);
+    int rc = exec_two_ids(s, Q_SESSION_REVOKE, id, user_id);
+    if (rc == FD_OK && sqlite3_changes(s->db) == 0)
+        return FD_ENOTFOUND;
+    return rc;
+}
+
+static int sq_sessions_revoke_all(struct fd_store *store, int64_t user_id)
+{
+    return exec_id(S(store), Q_ERASE_SESSIONS, user_id);
 }
 
 static int sq_sessions_purge(struct fd_store *store, int64_t idle_before, int64_t created_before)
@@ -1914,6 +1934,8 @@ static const struct fd_store_ops sqlite_ops = {
     .session_create = sq_session_create,
     .session_find = sq_session_find,
     .session_touch = sq_session_touch,
+    .session_revoke = sq_session_revoke,
+    .sessions_revoke_all = sq_sessions_revoke_all,
     .session_delete = sq_session_delete,
     .sessions_purge = sq_sessions_purge,
     .token_create = sq_token_create,
@@ -1980,15 +2002,29 @@ struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err,
     sqlite3 *db = NULL;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (migrate ? SQLITE_OPEN_CREATE : 0);
     char *msg = NULL;
+    /* A file that is not forumd's is refused before SQLite opens it, and so left as it was. */
+    if (fd_migrate_precheck(path, err, errlen) < 0)
+        return NULL;
     if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
         snprintf(err, errlen, "cannot open database %s: %s", path, db ? sqlite3_errmsg(db) : "out of memory");
         goto out_close;
     }
+    if (fd_migrate_check_header(db, path, err, errlen) < 0)
+        goto out_close;
     sqlite3_extended_result_codes(db, 0);
+    /* Until the file is known to be ours, closing must not checkpoint a write-ahead log (perhaps
+     * another database's) into it. */
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
     sqlite3_busy_timeout(db, 5000);
     /* Reading the header first turns "not a database" into a clear message before any change. */
     if (sqlite3_exec(db, "SELECT count(*) FROM sqlite_schema", NULL, NULL, &msg) != SQLITE_OK) {
         snprintf(err, errlen, "cannot read database %s: %s", path, msg ? msg : sqlite3_errmsg(db));
+        goto out_close;
+    }
+    /* Refused before PRAGMA journal_mode, the first statement that may write to the file. */
+    char why[400];
+    if (fd_migrate_identify(db, why, sizeof why) < 0) {
+        snprintf(err, errlen, "%s: %s", path, why);
         goto out_close;
     }
     if (strcmp(path, ":memory:") != 0 &&
@@ -2004,7 +2040,6 @@ struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err,
         goto out_close;
     }
     if (migrate) {
-        char why[400];
         if (fd_migrate(db, why, sizeof why) < 0) {
             snprintf(err, errlen, "%s: %s", path, why);
             goto out_close;
@@ -2023,6 +2058,7 @@ struct fd_store *fd_store_sqlite_open(const char *path, bool migrate, char *err,
             goto out_close;
         }
     }
+    sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
     struct fd_sqlite *s = fd_xcalloc(1, sizeof *s);
     s->base.ops = &sqlite_ops;
     s->db = db;

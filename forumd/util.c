@@ -1,4 +1,5 @@
 /* Allocation that aborts on out-of-memory, and time formatting. */
+#include <pthread.h>
 #include <stdarg.h>
 #include <time.h>
 #include "forumd/fd.h"
@@ -64,6 +65,24 @@ char *fd_xasprintf(const char *fmt, ...)
 int64_t fd_now(void)
 {
     return (int64_t)time(NULL);
+}
+
+/* The wall clock read once, then advanced by the monotonic clock: a step of the system clock
+ * (by hand, or a VM resuming) moves neither session ages nor their expiry. Steps take effect at
+ * the next start. */
+static int64_t steady_wall0, steady_mono0;
+
+static void steady_init(void)
+{
+    steady_wall0 = (int64_t)time(NULL);
+    steady_mono0 = fd_mono_us();
+}
+
+int64_t fd_now_steady(void)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, steady_init);
+    return steady_wall0 + (fd_mono_us() - steady_mono0) / 1000000;
 }
 
 int64_t fd_mono_us(void)

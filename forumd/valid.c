@@ -60,6 +60,43 @@ bool fd_valid_not_blank(const char *s)
     return false;
 }
 
+/* Decodes one UTF-8 sequence of valid text (checked when it was accepted); returns its length. */
+static int utf8_next(const unsigned char *p, uint32_t *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    if ((p[0] & 0xe0) == 0xc0) {
+        *cp = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+        return 2;
+    }
+    if ((p[0] & 0xf0) == 0xe0) {
+        *cp = (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+        return 3;
+    }
+    *cp = (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 | (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+    return 4;
+}
+
+/* A name shown beside every contribution must read as what it is: no control characters, no
+ * invisible ones (zero-width, BOM) and no direction overrides, which could make "nimda" read as
+ * "admin" or hide a second name. */
+bool fd_valid_display_name(const char *s)
+{
+    if (!fd_valid_not_blank(s))
+        return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        uint32_t c;
+        p += utf8_next(p, &c);
+        if (c < 0x20 || (c >= 0x7f && c < 0xa0) || c == 0xad || c == 0x061c || (c >= 0x200b && c <= 0x200f) ||
+            (c >= 0x202a && c <= 0x202e) || (c >= 0x2060 && c <= 0x206f) || c == 0xfeff ||
+            (c >= 0xfff9 && c <= 0xfffb))
+            return false;
+    }
+    return true;
+}
+
 bool fd_valid_email(const char *s)
 {
     size_t len = strlen(s);
@@ -160,7 +197,8 @@ bool fd_valid_transparency_id(const char *s)
 
 int fd_parse_id(const char *s, int64_t *out)
 {
-    if (!s || !*s || strlen(s) > 19)
+    /* One spelling per id ("01" is not 1): caches, ETags and logs key on the text. */
+    if (!s || !*s || strlen(s) > 19 || s[0] == '0')
         return -1;
     for (const char *p = s; *p; p++)
         if (*p < '0' || *p > '9')

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: the unit, black-box HTTP and catalogue checks on a normal build, the browser
-# suite (chromium + playwright-core + axe-core) against it, then the first three again on an
-# AddressSanitizer + UndefinedBehaviorSanitizer build. Warnings are errors here.
+# suite (chromium + playwright-core + axe-core) and the fault scenarios (quick mode) against it,
+# then the first three again on an AddressSanitizer + UndefinedBehaviorSanitizer build, and last
+# each libFuzzer harness for a bounded time. Warnings are errors here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -19,5 +20,9 @@ for kind in release asan; do
   if [ "$kind" = release ]; then
     echo "== browser tests"
     scripts/browser-test.sh "$dir/forumd"
+    echo "== fault tests (quick)"
+    scripts/fault-test.sh --quick --forumd "$dir/forumd"
   fi
 done
+echo "== fuzzing (${FUZZ_SECONDS:-15} s per harness)"
+scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-15}"

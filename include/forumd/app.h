@@ -10,6 +10,7 @@ struct evhttp;
 struct event;
 struct evhttp_bound_socket;
 struct fd_ticker;
+struct fd_guard;
 
 /* One event-loop thread: its own base, HTTP server and read connection to the store. */
 struct fd_server_loop {
@@ -39,7 +40,10 @@ struct fd_app {
     struct fd_ticker *checkpointer;
     struct fd_gens *gens;    /* shared generation counters that invalidate cached pages */
     struct fd_events *events; /* the hub of live updates */
+    struct fd_guard *guard;  /* connection caps and request checks of the HTTP surface */
     char *dummy_hash;        /* verified against when an email is unknown, so timing says nothing */
+    struct fd_ratelimit *limits; /* abuse limits: buckets, sign-in back-off, recent posts */
+    uint8_t device_key[32];  /* signs "this browser signed in before" cookies; new at each start */
 };
 
 #endif

@@ -42,6 +42,9 @@ char *fd_xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Wall-clock time in unix seconds. */
 int64_t fd_now(void);
+/* Wall-clock seconds that advance with the monotonic clock (see util.c): for session ages and
+ * expiry, which a step of the system clock must not move. */
+int64_t fd_now_steady(void);
 /* Monotonic time in microseconds, for measuring intervals. */
 int64_t fd_mono_us(void);
 

@@ -55,6 +55,9 @@ void h_me_delete(struct fd_req *r);
 void h_me_tokens(struct fd_req *r);
 void h_me_update(struct fd_req *r);
 void h_preview(struct fd_req *r);
+void h_me_sessions(struct fd_req *r);
+void h_me_session_delete(struct fd_req *r);
+void h_me_password(struct fd_req *r);
 
 /* Live updates of committed writes (h_events.c), in the public view. kind: "post" for a new post,
  * "post_changed" for an edit, hide, unhide or withdrawal. */

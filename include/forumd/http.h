@@ -13,6 +13,7 @@
 #include "forumd/forum.h"
 #include "forumd/render.h"
 #include "forumd/cache.h"
+#include "forumd/ratelimit.h"
 
 struct evhttp_request;
 struct evkeyvalq;
@@ -121,6 +122,16 @@ int fd_req_stream_send(struct fd_req *r, const char *data, size_t len, size_t ma
 void fd_req_stream_end(struct fd_req *r);
 /* The client's address, as text. */
 const char *fd_req_peer(struct fd_req *r);
+/* Copies the value of cookie name from the Cookie header into out; false if absent, too long, or
+ * given twice. */
+bool fd_req_cookie(struct fd_req *r, const char *name, char *out, size_t len);
+/* Rate limits: take a token from (kind, key), or answer 429 rate_limited with Retry-After and
+ * message, and return -1. The _address_ form keys by the client's address (IPv6 by /64). */
+int fd_req_rate_or_reply(struct fd_req *r, enum fd_rl_kind kind, const char *key, struct fd_rate rate,
+                          const char *message);
+int fd_req_address_rate_or_reply(struct fd_req *r, enum fd_rl_kind kind, struct fd_rate rate, const char *message);
+/* Answers 429 with Retry-After wait when wait > 0 (a back-off computed elsewhere); -1 then. */
+int fd_req_wait_or_reply(struct fd_req *r, int wait, const char *message);
 
 /* ---- chunked downloads (exports) ---- */
 

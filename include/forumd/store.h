@@ -44,6 +44,9 @@ struct fd_store_ops {
                         int64_t *last_seen_at, struct fd_user *user);
     int (*session_touch)(struct fd_store *s, int64_t id, int64_t now);
     int (*session_delete)(struct fd_store *s, int64_t id);
+    /* one of the user's own sessions (FD_ENOTFOUND if not theirs), or all of them */
+    int (*session_revoke)(struct fd_store *s, int64_t user_id, int64_t id);
+    int (*sessions_revoke_all)(struct fd_store *s, int64_t user_id);
     int (*sessions_purge)(struct fd_store *s, int64_t idle_before, int64_t created_before);
     int (*token_create)(struct fd_store *s, int64_t user_id, const char *name, const uint8_t *hash, int64_t now,
                         int64_t *id);
@@ -161,6 +164,8 @@ static inline void fd_store_close(struct fd_store *s) { if (s) s->ops->close(s);
 #define fd_store_session_delete(s, ...) FD_STORE_CALL(s, session_delete, __VA_ARGS__)
 #define fd_store_sessions_purge(s, ...) FD_STORE_CALL(s, sessions_purge, __VA_ARGS__)
 #define fd_store_token_create(s, ...) FD_STORE_CALL(s, token_create, __VA_ARGS__)
+#define fd_store_session_revoke(s, ...) FD_STORE_CALL(s, session_revoke, __VA_ARGS__)
+#define fd_store_sessions_revoke_all(s, ...) FD_STORE_CALL(s, sessions_revoke_all, __VA_ARGS__)
 #define fd_store_token_find(s, ...) FD_STORE_CALL(s, token_find, __VA_ARGS__)
 #define fd_store_token_touch(s, ...) FD_STORE_CALL(s, token_touch, __VA_ARGS__)
 #define fd_store_token_delete(s, ...) FD_STORE_CALL(s, token_delete, __VA_ARGS__)

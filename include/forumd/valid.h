@@ -11,6 +11,8 @@ bool fd_valid_utf8(const char *s, size_t len, bool allow_nul);
 size_t fd_utf8_chars(const char *s, size_t len);
 /* True if s contains something besides white space. */
 bool fd_valid_not_blank(const char *s);
+/* Not blank, and no control, invisible or direction-changing characters. */
+bool fd_valid_display_name(const char *s);
 /* A plausible e-mail address: one '@', non-empty local part and a dotted domain, no spaces or
  * control characters, at most 254 bytes. */
 bool fd_valid_email(const char *s);

@@ -4,7 +4,8 @@ import { Api } from './lib/api.mjs';
 import { assert, eventually, test } from './lib/harness.mjs';
 import { MEMBERS, PASSWORD, STAFF, newMember } from './lib/seed.mjs';
 import {
-  assertNotReloaded, axe, expectAfterSubmit, focused, follow, goto, load, markPage, markWindow, settle, tabTo,
+  assertNotReloaded, axe, expectAfterSubmit, focused, follow, goto, horizontalOverflow, load, markPage, markWindow, settle,
+  tabTo,
 } from './lib/web.mjs';
 
 // The thread helper renamed "Publish reply/contribution" to "Post …" during issue 7: accept both.
@@ -521,5 +522,136 @@ test('account: edit the profile, create and revoke an API token', async (t) => {
     await revoke.waitFor({ state: 'detached', timeout: 10000 });
     await eventually(async () => (await fetch(`${base}/api/v1/me`, { headers: { Authorization: `Bearer ${token}` } })).status === 401,
       'the revoked token should no longer be accepted (401)', { timeout: 5000 });
+  });
+});
+
+// The account page's password change and session list: two browsers signed in as one member.
+test('account: change password and sessions', async (t) => {
+  const person = await newMember(t.env.base, { displayName: 'Mateja Kovač', stakeholderType: 'civil_society', organisation: 'Ljubljana Digital Rights Centre', country: 'SI' });
+  const newPassword = 'a quiet orchard under winter stars 7';
+  const first = await t.page(person, { label: 'first browser' });
+  const second = await t.page(person, { label: 'second browser' });
+  const sessions = first.getByRole('list', { name: 'Where you are signed in' });
+  const count = () => sessions.getByRole('listitem').count();
+  // A write from the page that would be refused with csrf_failed if the page kept an old token
+  // (api.js then fetches a new one and retries, which would hide the mistake: so count them).
+  const refused = [];
+  first.on('response', (res) => { if (res.status() === 403) refused.push(`${res.request().method()} ${new URL(res.url()).pathname}`); });
+
+  await t.step('the first browser lists both sessions, its own marked', async () => {
+    await load(second, '#/');
+    await load(first, '#/account');
+    await eventually(async () => (await count()) === 2, 'the list should show 2 sessions', { timeout: 5000 });
+    await sessions.getByRole('button', { name: /^Sign out this browser \(session started .+\)$/ }).waitFor();
+    assert(await sessions.getByText('This browser').count() === 1, 'exactly one session should say "This browser"');
+    await first.getByRole('button', { name: 'Sign out everywhere else' }).waitFor();
+    await axe(first, 'account with two sessions (member, 1280)');
+  });
+  await t.step('sign out the other browser from the list', async () => {
+    const other = sessions.getByRole('button', { name: /^Sign out the session started .+$/ });
+    assert(await other.count() === 1, `one other session should have its own button, found ${await other.count()}`);
+    await other.click();
+    await other.waitFor({ state: 'detached', timeout: 5000 });
+    assert(await count() === 1, `one session should be left, the list shows ${await count()}`);
+    const f = await focused(first);
+    assert(!/this browser/i.test(f.name), `focus must not land on this browser's own sign-out button, it is on ${f.tag} "${f.name}"`);
+    assert(await first.getByRole('button', { name: 'Sign out everywhere else' }).isHidden(),
+      '"Sign out everywhere else" should go once no other session is left');
+  });
+  await t.step('the second browser\u2019s next action finds it signed out', async () => {
+    await goto(second, '#/account');
+    await second.getByText(/Please sign in to see your account/).waitFor({ timeout: 5000 });
+    await second.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+  });
+  const form = {
+    current: first.getByLabel('Current password'),
+    next: first.getByLabel('New password', { exact: true }),
+    repeat: first.getByLabel('Repeat the new password'),
+    submit: first.getByRole('button', { name: 'Change password' }),
+  };
+  await t.step('the repeated new password is checked in the page', async () => {
+    await form.current.fill(PASSWORD);
+    await form.next.fill(newPassword);
+    await form.repeat.fill(`${newPassword}!`);
+    await form.submit.click();
+    await first.getByRole('alert').filter({ hasText: 'The two new passwords are not the same' }).waitFor({ timeout: 5000 });
+    assert(await form.repeat.getAttribute('aria-invalid') === 'true', 'the repeated password should be marked invalid');
+  });
+  await t.step('a wrong current password is refused, announced and shown beside the field', async () => {
+    await form.current.fill('this is not my password');
+    await form.repeat.fill(newPassword);
+    await form.submit.click();
+    await first.getByRole('alert').filter({ hasText: 'Your current password is not right' }).waitFor({ timeout: 10000 });
+    assert(await form.current.getAttribute('aria-invalid') === 'true', 'the current password should be marked invalid');
+    const described = await form.current.evaluate((el) => (el.getAttribute('aria-describedby') || '').split(/\s+/)
+      .map((id) => (document.getElementById(id) || {}).textContent || '').join(' '));
+    assert(/current password is not right/.test(described), `the error should be beside the field (aria-describedby), it reads "${described}"`);
+    const f = await focused(first);
+    assert(f.name.includes('Current password'), `focus should go to the current password, it is on ${f.tag} "${f.name}"`);
+    assert(await first.getByText('This browser').count() === 1, 'a refused change must not sign this browser out');
+    await axe(first, 'account, wrong current password (member, 1280)');
+  });
+  await t.step('change the password', async () => {
+    await form.current.fill(PASSWORD);
+    await form.next.fill(newPassword);
+    await form.repeat.fill(newPassword);
+    await form.submit.click();
+    const done = 'Your password is changed. You were signed out everywhere else.';
+    await expectAfterSubmit(first, first.getByText(done, { exact: true }), 'the page should say the password is changed');
+    await eventually(async () => (await first.locator('[role="status"]').allInnerTexts()).some((x) => x.includes(done)),
+      'the change should be announced (a status live region)', { timeout: 3000 });
+    assert(!(await form.current.inputValue()) && !(await form.next.inputValue()), 'the password fields should be emptied');
+    await eventually(async () => (await count()) === 1 && (await sessions.getByText('This browser').count()) === 1,
+      'the list should show this browser\u2019s new session only', { timeout: 5000 });
+    await axe(first, 'account after a password change (member, 1280)');
+  });
+  await t.step('the page goes on working with the new session and CSRF token', async () => {
+    await first.getByLabel('Name of the new token').fill('after the password change');
+    await first.getByRole('button', { name: 'Create token' }).click();
+    await expectAfterSubmit(first, first.getByRole('textbox', { name: /Token .after the password change./ }), 'the new token should be shown');
+    assert(!refused.length, `no request should be refused after the change, got 403 for ${refused.join(', ')}`);
+  });
+  await t.step('the new password signs in through the form; the old one no longer does', async () => {
+    await goto(second, '#/login');
+    await second.getByLabel('Email address').fill(person.email);
+    await second.getByLabel('Password').fill(newPassword);
+    await second.getByRole('main').getByRole('button', { name: 'Sign in' }).click();
+    await expectAfterSubmit(second, (timeout) => eventually(async () => (await navUser(second) || '').includes(person.displayName),
+      'signed in', { timeout }), 'the new password should sign in');
+    const err = await new Api(t.env.base).signIn(person.email, PASSWORD).then(() => null, (e) => e);
+    assert(err && err.status === 401, `the old password should be refused, got ${err ? err.message : 'success'}`);
+  });
+  await t.step('in French and German at 320 px, with an error shown', async () => {
+    for (const [lang, locale] of [['fr', 'fr-FR'], ['de', 'de-DE']]) {
+      const page = await t.page({ ...person, password: newPassword }, { label: `${lang} 320px`, locale, viewport: { width: 320, height: 700 } });
+      await load(page, '#/account');
+      await page.locator('form.password-form button[type="submit"]').click();
+      await page.locator('form.password-form .field-error').waitFor({ timeout: 5000 });
+      await axe(page, `account with several sessions and an error (member, 320, ${lang})`);
+      const over = await horizontalOverflow(page);
+      assert(!over, `the account page scrolls sideways at 320 px in ${lang}: ${over ? over.wide.join(', ') : ''}`);
+    }
+  });
+  await t.step('"Sign out everywhere else" leaves this browser only', async () => {
+    await goto(first, '#/account');
+    await eventually(async () => (await count()) >= 3, 'the French, German and second browsers should be listed too', { timeout: 5000 });
+    await first.getByRole('button', { name: 'Sign out everywhere else' }).click();
+    await first.getByText('You are signed out everywhere else.', { exact: false }).first().waitFor({ timeout: 10000 });
+    await eventually(async () => (await count()) === 1, 'only this browser should be left', { timeout: 5000 });
+    const f = await focused(first);
+    assert(f.name === 'Where you are signed in', `focus should go to the list's heading, it is on ${f.tag} "${f.name}"`);
+    const res = await second.context().request.get('/api/v1/me');
+    assert(res.status() === 401, `the second browser should be signed out, GET /me answers ${res.status()}`);
+  });
+  await t.step('signing out this browser from the list leads to the sign-in page', async () => {
+    await markPage(first);
+    await sessions.getByRole('button', { name: /^Sign out this browser/ }).click();
+    await first.waitForFunction(() => window.location.hash.startsWith('#/login'), null, { timeout: 10000 });
+    await settle(first);
+    await first.getByRole('main').getByText('You signed out this browser.').waitFor({ timeout: 5000 });
+    await first.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor({ timeout: 5000 });
+    const res = await first.context().request.get('/api/v1/me');
+    assert(res.status() === 401, `the browser's session should be gone, GET /me answers ${res.status()}`);
+    await axe(first, 'login after signing out this browser (anonymous, 1280)');
   });
 });

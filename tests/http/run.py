@@ -24,9 +24,9 @@ sys.path.insert(0, HERE)
 import client  # noqa: E402
 from client import Failure, SECRETS, SERVER_LOGS, ServerStartError, start_server  # noqa: E402
 from fixtures import Context  # noqa: E402
-import test_conventions, test_auth, test_objectives, test_threads, test_search, test_static, test_cli, test_moderation, test_authz, test_following, test_feeds, test_personal, test_export, test_account  # noqa: E402,E401
+import test_conventions, test_auth, test_objectives, test_threads, test_search, test_static, test_cli, test_moderation, test_authz, test_following, test_feeds, test_personal, test_export, test_account, test_limits, test_sessions, test_badinput  # noqa: E402,E401
 
-MODULES = [test_conventions, test_auth, test_objectives, test_threads, test_search, test_static, test_cli, test_moderation, test_authz, test_following, test_feeds, test_personal, test_export, test_account]
+MODULES = [test_conventions, test_auth, test_objectives, test_threads, test_search, test_static, test_cli, test_moderation, test_authz, test_following, test_feeds, test_personal, test_export, test_account, test_limits, test_sessions, test_badinput]
 
 
 class Runner:

@@ -83,6 +83,10 @@ RULES = {
     "PATCH /api/v1/me": (WRITER, "/api/v1/me", {}),
     "GET /api/v1/me/tokens": (SIGNED_IN, "/api/v1/me/tokens", None),
     "POST /api/v1/preview": (WRITER, "/api/v1/preview", {"body": "*walk*"}),
+    "GET /api/v1/me/sessions": (SIGNED_IN, "/api/v1/me/sessions", None),
+    "DELETE /api/v1/me/sessions/{id}": (SIGNED_IN, "/api/v1/me/sessions/999999", None),
+    # without a body: authorized callers get 400, no password changes in the walk
+    "POST /api/v1/me/password": (SIGNED_IN, "/api/v1/me/password", None),
 }
 
 

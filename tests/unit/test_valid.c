@@ -352,8 +352,8 @@ struct id_case {
 static const struct id_case id_cases[] = {
     { "1", 0, 1 },
     { "42", 0, 42 },
-    { "01", 0, 1 }, /* valid.c: digits only, then strtoll; a leading zero is accepted */
-    { "007", 0, 7 },
+    { "01", -1, 0 }, /* one spelling per id: a leading zero is refused */
+    { "007", -1, 0 },
     { "9223372036854775807", 0, INT64_MAX },
     { "0009223372036854775807", -1, 0 }, /* more than 19 characters */
     { "9223372036854775808", -1, 0 },

@@ -65,6 +65,8 @@ const KNOWN_MESSAGES = {
   'An account with this email address exists already.': t('error.msg.emailTaken'),
   'The email address or password is not correct.': t('error.msg.badLogin'),
   'The password is not correct.': t('error.msg.wrongPassword'),
+  'The current password is not correct.': t('error.msg.currentPasswordWrong'),
+  'You posted this same text a moment ago.': t('error.msg.duplicatePost'),
   'Please sign in first.': t('error.msg.signInFirst'),
   'The API token is not valid.': t('error.msg.badToken'),
   'Only administrators may do this.': t('error.msg.adminsOnly'),
@@ -100,6 +102,12 @@ const KNOWN_MESSAGES = {
   'Your account is suspended.': t('error.suspended'),
 };
 
+// Server messages with a number in them, whatever their code.
+const KNOWN_PATTERNS = [
+  [/^During their first day, accounts may put at most (\d+) links? in a contribution\.$/,
+    (m) => t('error.msg.newAccountLinks', { count: Number(m[1]) })],
+];
+
 // The field-independent part of the server's validation messages ("display_name must be 1 to 80
 // characters long."): the field itself is marked beside its input, so the wording need not name it.
 const VALIDATION = [
@@ -117,6 +125,10 @@ const VALIDATION = [
 // get the server's own message in place of the code's generic sentence (it is more precise).
 function describe(code, serverMessage) {
   if (serverMessage && Object.hasOwn(KNOWN_MESSAGES, serverMessage)) return { message: KNOWN_MESSAGES[serverMessage] };
+  for (const [re, text] of serverMessage ? KNOWN_PATTERNS : []) {
+    const m = re.exec(serverMessage);
+    if (m) return { message: text(m) };
+  }
   if (serverMessage && (code === 'validation_failed' || code === 'validation_error')) {
     for (const [re, text] of VALIDATION) {
       const m = re.exec(serverMessage);

@@ -77,6 +77,12 @@ export function updateUser(nextUser) {
   listeners.forEach((fn) => fn(user));
 }
 
+// The password changed (POST /me/password): the server ended every session of the account and
+// gave this browser a new one, with a new CSRF token; writes from now on must send that one.
+export function renewed(nextUser, token) {
+  set(nextUser ? { ...(user || {}), ...nextUser } : user, token);
+}
+
 // The account is gone (erased): forget it without asking the server.
 export function forget() {
   set(null, null);

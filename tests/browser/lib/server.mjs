@@ -48,9 +48,18 @@ export class Forumd {
 
   async start({ extraArgs = [], timeout = 10000 } = {}) {
     const log = fs.openSync(this.logPath, 'a');
-    // Each test closes its browser contexts, so the default limit of 8 live streams per client
-    // address is never reached; reaching it would be a finding (streams not released).
+    // The abuse limits are off: the suite drives many sign-ins, registrations, posts, flags and
+    // searches from one address (127.0.0.1), with accounts seconds old and the same short texts
+    // in several journeys, far faster than any person would. The limits (429 with Retry-After,
+    // the new-account rules, the duplicate-post check) have their own HTTP tests. A burst of 0
+    // never limits; the live-stream cap per address (--sse-per-address) stays at its default of
+    // 8: each test closes its browser contexts, so reaching it would be a finding (streams not
+    // released).
     const args = ['--listen', '127.0.0.1:0', '--db', this.db, '--web', this.web,
+      '--rate-login-address', '0/1', '--rate-login-account', '0/1', '--rate-register-address', '0/1',
+      '--rate-post-address', '0/1', '--rate-post-account', '0/1', '--rate-post-new-account', '0/1',
+      '--rate-flag-account', '0/1', '--rate-search-address', '0/1', '--rate-stream-address', '0/1',
+      '--new-account-period', '0', '--duplicate-window', '0',
       ...extraArgs];
     this.child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', log] });
     fs.closeSync(log);

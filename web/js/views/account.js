@@ -1,14 +1,15 @@
-// The signed-in person's account: their profile (shown and editable), API tokens for scripts, a
-// copy of every piece of data the forum holds about them, and erasing the account.
+// The signed-in person's account: their profile (shown and editable), changing the password, the
+// browsers where they are signed in (each can be signed out), API tokens for scripts, a copy of
+// every piece of data the forum holds about them, and erasing the account.
 import { append, h, withNodes } from '../dom.js';
 import * as api from '../api.js';
 import * as session from '../session.js';
 import { t } from '../i18n.js';
 import { countryGroups, countryName, EU_STATES } from '../countries.js';
-import { timeEl } from '../format.js';
+import { charLength, formatDateTime, timeEl } from '../format.js';
 import { buttonRow, checkbox, field, formErrors, onSubmit } from '../forms.js';
 import { stakeholderLabel } from '../labels.js';
-import { announce, loadMore, notice, pageHeading, roleLabel, setTitle } from '../ui.js';
+import { announce, badge, loadMore, notice, pageHeading, roleLabel, setTitle } from '../ui.js';
 import { setFlash } from '../flash.js';
 import { downloadLink } from '../downloads.js';
 import { TRANSPARENCY_ID } from './register.js';
@@ -56,6 +57,25 @@ const TEXT = {
   eraseButton: t('account.eraseButton'),
   erasing: t('account.erasing'),
   erased: t('account.erased'),
+  pwTitle: t('account.changePassword.title'),
+  pwIntro: t('account.changePassword.intro'),
+  pwTokens: t('account.changePassword.tokens'),
+  pwCurrent: t('account.changePassword.current'),
+  pwNew: t('account.changePassword.new'),
+  pwRepeat: t('account.changePassword.repeat'),
+  pwSubmit: t('account.changePassword.submit'),
+  pwBusy: t('account.changePassword.busy'),
+  pwChanged: t('account.changePassword.changed'),
+  sessions: t('account.sessions.title'),
+  sessionsIntro: t('account.sessions.intro'),
+  sessionsUnavailable: t('account.sessions.unavailable'),
+  sessionsNone: t('account.sessions.none'),
+  thisBrowser: t('account.sessions.current'),
+  signOut: t('account.sessions.signOut'),
+  signingOut: t('account.sessions.signingOut'),
+  others: t('account.sessions.others'),
+  othersDone: t('account.sessions.othersDone'),
+  signedOutHere: t('account.sessions.signedOutHere'),
 };
 
 function profileRows(user) {
@@ -371,6 +391,198 @@ function eraseForm() {
   return form;
 }
 
+// Changing the password (POST /me/password). The server ends every session of the account, this
+// one included, and answers with a new session cookie and CSRF token for this browser.
+function passwordForm(user, { onChanged }) {
+  const form = h('form', { class: 'form password-form' });
+  // For password managers: which account the new password belongs to (not shown, not focusable).
+  const username = h('input', {
+    type: 'text', name: 'username', autocomplete: 'username', value: user.email || '', hidden: true, readonly: true,
+    tabindex: '-1',
+  });
+  const current = field({
+    name: 'current_password', label: TEXT.pwCurrent, type: 'password', required: true, autocomplete: 'current-password',
+  });
+  const next = field({
+    name: 'new_password', label: TEXT.pwNew, type: 'password', required: true, autocomplete: 'new-password',
+    hint: t('register.passwordHint'),
+  });
+  const repeat = field({
+    name: 'confirm_password', label: TEXT.pwRepeat, type: 'password', required: true, autocomplete: 'new-password',
+  });
+  const submit = h('button', { type: 'submit', class: 'button' }, TEXT.pwSubmit);
+  const errors = formErrors(form);
+  const result = h('div', { class: 'password-result' });
+  form.append(username, current.wrap, next.wrap, repeat.wrap, errors.region, buttonRow(submit));
+  const clearAll = () => [current, next, repeat].forEach((f) => { f.control.value = ''; });
+
+  onSubmit(form, {
+    errors,
+    button: submit,
+    busyText: TEXT.pwBusy,
+    validate: () => {
+      result.replaceChildren();
+      const now = current.control.value;
+      const wanted = next.control.value;
+      const n = charLength(wanted);
+      if (!now) return { field: 'current_password', message: t('account.changePassword.currentMissing') };
+      if (!wanted) return { field: 'new_password', message: t('account.changePassword.newMissing') };
+      if (n < 12 || n > 128) return { field: 'new_password', message: t('register.passwordLength') };
+      if (wanted === now) return { field: 'new_password', message: t('account.changePassword.same') };
+      if (!repeat.control.value) return { field: 'confirm_password', message: t('account.changePassword.repeatMissing') };
+      if (repeat.control.value !== wanted) return { field: 'confirm_password', message: t('account.changePassword.mismatch') };
+      return null;
+    },
+    send: async () => {
+      let res;
+      try {
+        res = await api.post('/me/password', { current_password: current.control.value, new_password: next.control.value });
+      } catch (err) {
+        if (err.code === 'invalid_credentials') {
+          current.control.value = '';
+          throw Object.assign(err, { field: 'current_password', message: t('account.changePassword.currentWrong'), detail: null });
+        }
+        if (err.status === 404 || err.status === 405) {
+          throw Object.assign(err, { message: t('account.changePassword.unavailable'), detail: null });
+        }
+        throw err;
+      }
+      clearAll();
+      // Writes from now on need the new session's CSRF token.
+      session.renewed(res && res.user, res && res.csrf_token);
+      result.replaceChildren(notice(TEXT.pwChanged, 'ok'));
+      announce(TEXT.pwChanged);
+      onChanged();
+    },
+  });
+  return h('div', {}, form, result);
+}
+
+// This browser's session is gone: forget it here and go to the sign-in page, which says why.
+function signedOutHere() {
+  session.forget();
+  setFlash(TEXT.signedOutHere, 'ok');
+  window.location.hash = `#/login?next=${encodeURIComponent('#/account')}`;
+}
+
+// The account's sessions (GET /me/sessions): this browser first, then the most recently active.
+// Each can be signed out (DELETE /me/sessions/{id}); "Sign out everywhere else" signs out all but
+// this browser's.
+function sessionList(heading) {
+  const status = h('div', { class: 'token-list-status' });
+  const list = h('ul', { class: 'token-list session-list', 'aria-labelledby': heading.id });
+  const alert = h('p', { class: 'field-error session-list-error', role: 'alert' });
+  const others = h('button', { type: 'button', class: 'button button--secondary session-others' }, TEXT.others);
+  const othersRow = h('div', { class: 'form-actions', hidden: true }, others);
+  const wrap = h('div', { class: 'token-list-wrap session-list-wrap' }, status, list, alert, othersRow);
+  let sessions = [];
+
+  const updateOthers = () => { othersRow.hidden = !sessions.some((s) => !s.current); };
+
+  function item(s) {
+    const started = formatDateTime(s.created_at);
+    // The visible word, and which session for those who hear the button out of its row.
+    const button = h('button', {
+      type: 'button', class: 'button button--secondary button--small session-revoke',
+      'aria-label': s.current
+        ? t('account.sessions.signOutCurrentNamed', { date: started })
+        : t('account.sessions.signOutNamed', { date: started }),
+    }, TEXT.signOut);
+    const error = h('p', { class: 'field-error token-error', role: 'alert' });
+    const li = h('li', { class: ['token', 'session', s.current && 'session--current'], dataset: { sessionId: String(s.id) } },
+      h('div', { class: 'token-info' },
+        h('p', { class: 'token-name' },
+          withNodes(t('account.sessions.started'), { date: timeEl(s.created_at) }),
+          s.current ? [' ', badge(TEXT.thisBrowser, 'current')] : null),
+        s.last_seen_at
+          ? h('p', { class: 'meta meta--quiet' }, withNodes(t('account.sessions.lastActive'), { date: timeEl(s.last_seen_at) }))
+          : null),
+      h('div', { class: 'token-actions' }, button),
+      error);
+    button.addEventListener('click', async () => {
+      if (button.disabled) return;
+      error.textContent = '';
+      alert.textContent = '';
+      button.disabled = true;
+      button.textContent = TEXT.signingOut;
+      try {
+        await api.del(`/me/sessions/${encodeURIComponent(s.id)}`);
+      } catch (err) {
+        button.disabled = false;
+        button.textContent = TEXT.signOut;
+        if (err.status !== 404) {
+          error.textContent = err.message;
+          return;
+        }
+        // 404: it had ended already (signed out there, or expired): gone all the same.
+      }
+      if (s.current) {
+        signedOutHere();
+        return;
+      }
+      // Focus goes to the next other session's button, never to this browser's own: a second
+      // press of Enter must not sign this browser out.
+      const neighbour = [li.nextElementSibling, li.previousElementSibling]
+        .find((el) => el && !el.classList.contains('session--current'));
+      li.remove();
+      sessions = sessions.filter((x) => x.id !== s.id);
+      updateOthers();
+      announce(t('account.sessions.signedOut', { date: started }));
+      if (neighbour) neighbour.querySelector('.session-revoke').focus();
+      else heading.focus();
+    });
+    return li;
+  }
+
+  async function load() {
+    list.replaceChildren();
+    othersRow.hidden = true;
+    status.replaceChildren(h('p', { class: 'loading' }, t('common.loading')));
+    try {
+      sessions = ((await api.get('/me/sessions')).sessions || []).slice();
+    } catch (err) {
+      sessions = [];
+      status.replaceChildren(h('p', {}, err.status === 404 || err.status === 405 ? TEXT.sessionsUnavailable : err.message));
+      return;
+    }
+    const last = (s) => Date.parse(s.last_seen_at || s.created_at) || 0;
+    sessions.sort((a, b) => (b.current - a.current) || (last(b) - last(a)) || (b.id - a.id));
+    status.replaceChildren(sessions.length ? '' : h('p', {}, TEXT.sessionsNone));
+    sessions.forEach((s) => list.append(item(s)));
+    updateOthers();
+  }
+
+  others.addEventListener('click', async () => {
+    if (others.disabled) return;
+    alert.textContent = '';
+    others.disabled = true;
+    others.textContent = TEXT.signingOut;
+    let failed = null;
+    for (const s of sessions.filter((x) => !x.current)) {
+      try {
+        await api.del(`/me/sessions/${encodeURIComponent(s.id)}`);
+      } catch (err) {
+        if (err.status !== 404) {
+          failed = err;
+          break;
+        }
+      }
+    }
+    others.disabled = false;
+    others.textContent = TEXT.others;
+    await load();
+    if (failed) {
+      alert.textContent = failed.message;
+      return;
+    }
+    status.replaceChildren(h('p', {}, TEXT.othersDone));
+    announce(TEXT.othersDone);
+    heading.focus();
+  });
+
+  return { wrap, load };
+}
+
 function signInNotice() {
   return notice(withNodes(TEXT.signIn, {
     link: h('a', { href: `#/login?next=${encodeURIComponent('#/account')}` }, TEXT.signInLink),
@@ -393,16 +605,23 @@ export async function render(root) {
     }
     throw err;
   }
+  // Headings take focus (tabindex -1, no tab stop) when what was under them goes away.
+  const heading = (id, title) => h('h2', { id, tabindex: '-1' }, title);
   const section = (id, title, ...content) => h('section', { class: 'account-section', 'aria-labelledby': id },
-    h('h2', { id }, title), content);
+    typeof title === 'string' ? heading(id, title) : title, content);
   const tokens = tokenList();
+  const sessionsHeading = heading('account-sessions', TEXT.sessions);
+  const sessions = sessionList(sessionsHeading);
   append(root,
     pageHeading(TEXT.title),
     section('account-profile', TEXT.profile, h('p', {}, TEXT.profileNote), profileSection(user)),
+    section('account-password', TEXT.pwTitle, h('p', {}, TEXT.pwIntro), h('p', {}, TEXT.pwTokens),
+      passwordForm(user, { onChanged: () => sessions.load() })),
+    section('account-sessions', sessionsHeading, h('p', {}, TEXT.sessionsIntro), sessions.wrap),
     section('account-tokens', TEXT.tokens, h('p', {}, TEXT.tokensIntro), h('p', {}, TEXT.tokensNote),
       tokens.wrap, tokenForm(() => tokens.load())),
     section('account-data', TEXT.data, h('p', {}, TEXT.dataIntro),
       downloadLink('/api/v1/me/export', TEXT.dataLink, { unavailable: TEXT.dataUnavailable })),
     section('account-erase', TEXT.erase, h('p', {}, TEXT.eraseIntro), h('p', {}, TEXT.eraseTip), eraseForm()));
-  await tokens.load();
+  await Promise.all([sessions.load(), tokens.load()]);
 }

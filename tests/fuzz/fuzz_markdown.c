@@ -53,8 +53,8 @@ static char *decode(const char *v, size_t n)
             continue;
         }
         size_t k = 0;
-        while (k < FD_ARRAY_LEN(entities) &&
-               !(i + strlen(entities[k].ent) <= n && !memcmp(v + i, entities[k].ent, strlen(entities[k].ent))))
+        while (k < FD_ARRAY_LEN(entities) && !(i + strlen(entities[k].ent) <= n &&
+                                               !memcmp(v + i, entities[k].ent, strlen(entities[k].ent))))
             k++;
         if (k == FD_ARRAY_LEN(entities)) {
             free(out);

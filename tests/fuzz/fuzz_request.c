@@ -23,6 +23,8 @@
  *   no header injection), then a body as Content-Length or chunked encoding says;
  * - a JSON response (ours, not one of evhttp's own HTML error pages) carries the security headers
  *   and a body that parses, with {"error": {"code", "message"}} on every 4xx/5xx;
+ * - no answer is a 500: whatever a client sends, the server knows what is wrong with it (a busy
+ *   or full database would be a 503 or 507, which a throw-away database never is);
  * - no request is still in flight five seconds after its client went away (a leak of
  *   loop->inflight would hold up every shutdown).
  * No thread is started per input; the DESIGN of http.h keeps one loop, its workers and the writer
@@ -40,6 +42,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/thread.h>
+#include <sanitizer/common_interface_defs.h>
 #include <sodium.h>
 #include "forumd/http.h"
 #include "forumd/auth.h"
@@ -72,12 +75,15 @@ struct fixture_user {
 };
 
 static struct fixture_user users[] = {
-    { "admin@fuzz.example", "Fuzz admin", "admin", "commission", ADMIN_TOKEN, NULL, FD_ROLE_ADMIN, 0, 0 },
-    { "moderator@fuzz.example", "Fuzz moderator", "moderator", "eu_agency", MOD_TOKEN, NULL, FD_ROLE_MODERATOR, 0,
-      0 },
-    { "member@fuzz.example", "Fuzz member", NULL, "civil_society", MEMBER_TOKEN, MEMBER_SESSION, FD_ROLE_MEMBER, 0,
-      0 },
-    { "other@fuzz.example", "Other member", NULL, "academia", NULL, NULL, FD_ROLE_MEMBER, 0, 0 },
+    /* email                    name              role         stakeholder type  token         session */
+    { "admin@fuzz.example",     "Fuzz admin",     "admin",     "commission",     ADMIN_TOKEN,  NULL,
+      FD_ROLE_ADMIN, 0, 0 },
+    { "moderator@fuzz.example", "Fuzz moderator", "moderator", "eu_agency",      MOD_TOKEN,    NULL,
+      FD_ROLE_MODERATOR, 0, 0 },
+    { "member@fuzz.example",    "Fuzz member",    NULL,        "civil_society",  MEMBER_TOKEN, MEMBER_SESSION,
+      FD_ROLE_MEMBER, 0, 0 },
+    { "other@fuzz.example",     "Other member",   NULL,        "academia",       NULL,         NULL,
+      FD_ROLE_MEMBER, 0, 0 },
 };
 
 static struct {
@@ -100,14 +106,28 @@ struct client {
     bool eof;
 };
 
+/* Removes the temporary database: at exit, and before an abort (a found bug), so that crashing
+ * runs leave nothing behind. */
+static void cleanup(void)
+{
+    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
+    char path[PATH_MAX + 32];
+    for (size_t i = 0; i < FD_ARRAY_LEN(suffix); i++) {
+        snprintf(path, sizeof path, "%s%s", g.db, suffix[i]);
+        unlink(path);
+    }
+    rmdir(g.dir);
+}
+
 static void fail(const char *what, const struct client *c) __attribute__((noreturn));
 
 static void fail(const char *what, const struct client *c)
 {
     fprintf(stderr, "fuzz_request: %s\n", what);
     if (c && c->len)
-        fprintf(stderr, "--- the server's answer (%zu bytes) ---\n%.*s\n---\n", c->len, (int)(c->len < 4096 ? c->len : 4096),
-                c->buf);
+        fprintf(stderr, "--- the server's answer (%zu bytes) ---\n%.*s\n---\n", c->len,
+                (int)(c->len < 4096 ? c->len : 4096), c->buf);
+    cleanup();
     abort();
 }
 
@@ -156,7 +176,8 @@ static void config(struct fd_config *cfg)
     for (size_t i = 0; i < FD_ARRAY_LEN(opts); i++)
         if (fd_config_set(cfg, opts[i][0], opts[i][1], err, sizeof err) < 0)
             fprintf(stderr, "fuzz_request: option %s left at its default: %s\n", opts[i][0], err);
-    if (fd_config_set(cfg, "db", g.db, err, sizeof err) < 0 || fd_config_set(cfg, "web", FUZZ_WEB_DIR, err, sizeof err) < 0)
+    if (fd_config_set(cfg, "db", g.db, err, sizeof err) < 0 ||
+        fd_config_set(cfg, "web", FUZZ_WEB_DIR, err, sizeof err) < 0)
         die("configuration", err);
 }
 
@@ -283,7 +304,8 @@ static void make_fixtures(void)
     char csrf[FD_TOKEN_STR_LEN];
     fd_auth_csrf_token(MEMBER_SESSION, csrf);
     if (strcmp(csrf, MEMBER_CSRF) != 0)
-        fprintf(stderr, "fuzz_request: the member's CSRF token is now %s: update MEMBER_CSRF and the seeds\n", csrf);
+        fprintf(stderr, "fuzz_request: the member's CSRF token is now %s: update MEMBER_CSRF and the seeds\n",
+                csrf);
 }
 
 static void repair_done(void *arg, int rc)
@@ -292,17 +314,6 @@ static void repair_done(void *arg, int rc)
     if (rc != FD_OK)
         fprintf(stderr, "fuzz_request: putting the fixtures back failed (error %d)\n", rc);
     g.repaired = true;
-}
-
-static void cleanup(void)
-{
-    static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-    char path[PATH_MAX + 32];
-    for (size_t i = 0; i < FD_ARRAY_LEN(suffix); i++) {
-        snprintf(path, sizeof path, "%s%s", g.db, suffix[i]);
-        unlink(path);
-    }
-    rmdir(g.dir);
 }
 
 static void tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -321,12 +332,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     char err[512];
     signal(SIGPIPE, SIG_IGN);
     g.verbose = getenv("FUZZ_VERBOSE") && !strcmp(getenv("FUZZ_VERBOSE"), "1");
-    const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    const char *tmp = access("/dev/shm", W_OK) == 0 ? "/dev/shm"
+                      : getenv("TMPDIR")            ? getenv("TMPDIR")
+                                                    : "/tmp";
     snprintf(g.dir, sizeof g.dir, "%s/fuzz_request.XXXXXX", tmp);
     if (!mkdtemp(g.dir))
         die("temporary folder", strerror(errno));
     snprintf(g.db, sizeof g.db, "%s/forum.db", g.dir);
     atexit(cleanup);
+    __sanitizer_set_death_callback(cleanup);
 
     struct fd_app *app = &g.app;
     config(&app->cfg);
@@ -348,7 +362,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     app->web_root = realpath(app->cfg.web_dir, real) ? fd_xstrdup(real) : NULL;
     app->limits = fd_rl_new();
     randombytes_buf(app->device_key, sizeof app->device_key);
-    app->dummy_hash = fd_auth_hash_password("forumd dummy password", app->cfg.pwhash_ops, app->cfg.pwhash_mem);
+    app->dummy_hash =
+        fd_auth_hash_password("forumd dummy password", app->cfg.pwhash_ops, app->cfg.pwhash_mem);
     if (!app->dummy_hash)
         die("password hashing", NULL);
 
@@ -480,8 +495,8 @@ static const char *header(const char *h, const char *e, const char *name, size_t
     return NULL;
 }
 
-static void check_json_body(const struct client *c, int status, const char *h, const char *he, const char *body,
-                            size_t blen)
+static void check_json_body(const struct client *c, int status, const char *h, const char *he,
+                            const char *body, size_t blen)
 {
     size_t n;
     const char *v = header(h, he, "X-Content-Type-Options", &n);
@@ -532,9 +547,12 @@ static void check_answers(const struct client *c)
         }
         if (end - s < 5)
             return;
-        if (!(s[0] >= '1' && s[0] <= '5') || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' || s[3] != ' ')
+        if (!(s[0] >= '1' && s[0] <= '5') || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' ||
+            s[3] != ' ')
             fail("a status that is not 3 digits and a space", c);
         int status = (s[0] - '0') * 100 + (s[1] - '0') * 10 + (s[2] - '0');
+        if (status == 500)
+            fail("a 500 answer: some input reaches an error the server did not expect", c);
         const char *eol = s + 4;
         while (eol < end && *eol != '\r' && *eol != '\n' && *eol != '\0')
             eol++;

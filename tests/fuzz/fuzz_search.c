@@ -40,7 +40,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         " (3, 'Europol mandate', 'Datenschutz, Grundrechte und \"AND\" OR NOT NEAR title: body:'),"
         " (4, '', 'Terrorism content online — removal orders … « quotes » ünïcödé 東京 テスト');";
     char *msg = NULL;
-    if (sqlite3_open(":memory:", &db) != SQLITE_OK || sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK ||
+    if (sqlite3_open(":memory:", &db) != SQLITE_OK ||
+        sqlite3_exec(db, schema, NULL, NULL, &msg) != SQLITE_OK ||
         sqlite3_prepare_v2(db, "SELECT rowid FROM posts_fts WHERE posts_fts MATCH ?1 ORDER BY rank", -1,
                            &q_match, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,

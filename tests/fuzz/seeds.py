@@ -155,6 +155,8 @@ REQUESTS = {
     "options": request("OPTIONS", "/api/v1/threads/1"),
     "method-not-allowed": request("DELETE", "/api/v1/objectives"),
     "unknown-method": b"PROPFIND / HTTP/1.1\r\nHost: x\r\n\r\n",
+    "version-1.2": request("GET", "/healthz", version="HTTP/1.2"),
+    "version-negative": request("GET", "/healthz", version="HTTP/1.-5"),
     "http10-close": request("GET", "/api/v1/objectives/1", version="HTTP/1.0", headers=["Connection: close"]),
     "pipelined": request("GET", "/healthz") + request("GET", "/api/v1/threads/1", auth="member") +
                  request("POST", "/api/v1/auth/login", {"email": "x@y.eu", "password": "p"}),

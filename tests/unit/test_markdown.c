@@ -344,6 +344,18 @@ Test(markdown_xss, refused_links_keep_their_text)
     free(html);
 }
 
+/* Found by fuzz_markdown: CommonMark allows a link inside an image's description, and the image
+ * becomes a link too, so the two anchors nested. The inner one now keeps only its text. */
+Test(markdown_xss, link_inside_an_image_does_not_nest_anchors)
+{
+    char *html = render("![[a](http://b.eu)](http://c.eu)");
+    const char *first = strstr(html, "<a ");
+    cr_assert_not_null(first, "%s", html);
+    cr_assert_null(strstr(first + 1, "<a "), "nested anchors: %s", html);
+    cr_assert_not_null(strstr(html, "href=\"http://c.eu\""), "%s", html);
+    free(html);
+}
+
 /* ---- what users expect to work ---- */
 
 Test(markdown, bold_and_emphasis)

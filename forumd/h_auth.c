@@ -201,8 +201,8 @@ static void login_keys(struct fd_req *r, struct login *c)
     snprintf(c->pair_key, sizeof c->pair_key, "%s|%s", c->account_key, addr);
     char cookie[80], mark[65];
     device_mark(r, c->account_key, mark);
-    c->known_device = fd_req_cookie(r, DEVICE_COOKIE, cookie, sizeof cookie) && sodium_memcmp(cookie, mark, 64) == 0 &&
-                      strlen(cookie) == 64;
+    c->known_device = fd_req_cookie(r, DEVICE_COOKIE, cookie, sizeof cookie) && strlen(cookie) == 64 &&
+                      sodium_memcmp(cookie, mark, 64) == 0;
 }
 
 /* Before any hashing: the address's bucket, the back-off of this account from this address, and

@@ -600,6 +600,13 @@ static int exec_two_ids(struct fd_sqlite *s, enum q q, int64_t a, int64_t b)
     return exec_q(s, st);
 }
 
+/* exec_two_ids for a statement that must change a row: FD_ENOTFOUND when none matched. */
+static int exec_two_ids_found(struct fd_sqlite *s, enum q q, int64_t a, int64_t b)
+{
+    int rc = exec_two_ids(s, q, a, b);
+    return rc == FD_OK && sqlite3_changes(s->db) == 0 ? FD_ENOTFOUND : rc;
+}
+
 static int sq_session_touch(struct fd_store *store, int64_t id, int64_t now)
 {
     return exec_two_ids(S(store), Q_SESSION_TOUCH, id, now);
@@ -612,11 +619,7 @@ static int sq_session_delete(struct fd_store *store, int64_t id)
 
 static int sq_session_revoke(struct fd_store *store, int64_t user_id, int64_t id)
 {
-    struct fd_sqlite *s = S(store);
-    int rc = exec_two_ids(s, Q_SESSION_REVOKE, id, user_id);
-    if (rc == FD_OK && sqlite3_changes(s->db) == 0)
-        return FD_ENOTFOUND;
-    return rc;
+    return exec_two_ids_found(S(store), Q_SESSION_REVOKE, id, user_id);
 }
 
 static int sq_sessions_revoke_all(struct fd_store *store, int64_t user_id)
@@ -678,11 +681,7 @@ static int sq_token_touch(struct fd_store *store, int64_t id, int64_t now)
 
 static int sq_token_delete(struct fd_store *store, int64_t user_id, int64_t token_id)
 {
-    struct fd_sqlite *s = S(store);
-    int rc = exec_two_ids(s, Q_TOKEN_DELETE, token_id, user_id);
-    if (rc == FD_OK && sqlite3_changes(s->db) == 0)
-        return FD_ENOTFOUND;
-    return rc;
+    return exec_two_ids_found(S(store), Q_TOKEN_DELETE, token_id, user_id);
 }
 
 /* ---- objectives ---- */

@@ -69,8 +69,6 @@ void h_events(struct fd_req *r)
         fd_reply_status(r, rc);
         return;
     }
-    if (fd_events_subscribe(r, objective_id, thread_id, last_event_id(r)) < 0) {
-        fd_req_header_out(r, "Retry-After", "30");
-        fd_reply_error(r, 429, "rate_limited", NULL, "Too many live streams from your address; close some first.");
-    }
+    if (fd_events_subscribe(r, objective_id, thread_id, last_event_id(r)) < 0)
+        fd_req_wait_or_reply(r, 30, "Too many live streams from your address; close some first.");
 }

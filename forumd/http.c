@@ -483,13 +483,6 @@ void fd_reply_page(struct fd_req *r, json_t *obj, struct fd_gen_snap gen, int64_
     free(text);
 }
 
-void fd_reply_busy(struct fd_req *r, int retry_after)
-{
-    char v[16];
-    snprintf(v, sizeof v, "%d", retry_after);
-    fd_req_header_out(r, "Retry-After", v);
-    fd_reply_error(r, 429, "rate_limited", NULL, "The server is busy; try again in a moment.");
-}
 
 /* 429 with Retry-After in whole seconds, and words that say what to wait for. */
 static void reply_limited(struct fd_req *r, int wait, const char *message)
@@ -498,6 +491,11 @@ static void reply_limited(struct fd_req *r, int wait, const char *message)
     snprintf(v, sizeof v, "%d", wait);
     fd_req_header_out(r, "Retry-After", v);
     fd_reply_error(r, 429, "rate_limited", NULL, message);
+}
+
+void fd_reply_busy(struct fd_req *r, int retry_after)
+{
+    reply_limited(r, retry_after, "The server is busy; try again in a moment.");
 }
 
 int fd_req_rate_or_reply(struct fd_req *r, enum fd_rl_kind kind, const char *key, struct fd_rate rate,
